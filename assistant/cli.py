@@ -1,0 +1,233 @@
+"""Command line: ``assistant ingest | ask | chat | documents | run | serve``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.container import Container
+from assistant.filters import FilterError, parse_filter_args
+from assistant.i18n import text
+from assistant.models import Answer, Turn
+from assistant.services.chat import QuestionError
+from assistant.services.documents import DocumentNotFound
+from assistant.settings import Settings
+
+app = typer.Typer(
+    help="Strategie-Assistent: Fragen an Strategiedokumente, mit Quellen. / Questions over strategy documents, with sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+documents_app = typer.Typer(help="Dokumente verwalten / manage documents.", no_args_is_help=True)
+app.add_typer(documents_app, name="documents")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _container() -> Container:
+    return Container(Settings(), progress=lambda message: err.print(f"[dim]{message}[/dim]"))
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Ausführliche Protokollierung.")] = False):
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Dateien oder Ordner (txt, md, html, pdf, docx).")],
+    title: Annotated[str | None, typer.Option(help="Titel (nur sinnvoll für eine Datei).")] = None,
+    region: Annotated[str | None, typer.Option(help="Region, z. B. NRW oder BW.")] = None,
+    document_type: Annotated[str | None, typer.Option(help="Dokumenttyp, z. B. strategy_paper.")] = None,
+    language: Annotated[str | None, typer.Option(help="Sprache (de, en); sonst erkannt.")] = None,
+    source: Annotated[str | None, typer.Option(help="Quelle / URL.")] = None,
+) -> None:
+    """Dokumente aufnehmen oder aktualisieren / add or update documents.
+
+    Metadaten stehen optional in NAME.meta.json neben der Datei; Optionen hier haben Vorrang.
+    Exit-Code 1, wenn eine Datei fehlschlägt.
+    """
+    container = _container()
+    overrides = {
+        k: v
+        for k, v in dict(title=title, region=region, document_type=document_type, language=language, source=source).items()
+        if v
+    }
+    with Progress(
+        TextColumn("[bold]Aufnahme[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        service = container.documents
+        report = service.ingest_paths(paths, progress=progress, overrides=overrides)
+
+    table = Table(title="Ergebnis / result", show_lines=False)
+    for column in ("Datei", "Status", "Dokument-ID", "Abschnitte", "Grund"):
+        table.add_column(column)
+    for result in report.results:
+        style = {"failed": "red", "added": "green", "updated": "yellow"}.get(result.status, "")
+        table.add_row(
+            result.filename,
+            f"[{style}]{result.status}[/{style}]" if style else result.status,
+            result.document_id or "",
+            str(result.chunks),
+            result.reason or "",
+        )
+    out.print(table)
+    out.print(
+        f"hinzugefügt/added {report.count('added')} · aktualisiert/updated {report.count('updated')} · "
+        f"unverändert/unchanged {report.count('unchanged')} · fehlgeschlagen/failed {report.count('failed')}"
+    )
+    if report.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Die Frage, Deutsch oder Englisch.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Ein JSON-Objekt ausgeben.")] = False,
+    top_k: Annotated[int | None, typer.Option("--top-k", min=1, max=50, help="Anzahl Passagen.")] = None,
+    filters: Annotated[
+        list[str] | None, typer.Option("--filter", help="Metadatenfilter schlüssel=wert, wiederholbar.")
+    ] = None,
+) -> None:
+    """Eine Frage stellen / ask one question."""
+    try:
+        parsed = parse_filter_args(filters or [])
+        container = _container()
+        container.ensure_corpus()
+        answer = container.chat.ask(question, filters=parsed, top_k=top_k)
+    except (FilterError, QuestionError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    if as_json:
+        payload = answer.model_dump()
+        for citation in payload["citations"]:
+            citation.pop("highlights", None)
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_answer(answer, container.chat.language_of(question))
+
+
+@app.command()
+def chat() -> None:
+    """Interaktiver Dialog mit Rückfragen im Terminal / interactive chat with follow-up questions."""
+    container = _container()
+    container.ensure_corpus()
+    history: list[Turn] = []
+    out.print("[bold]Strategie-Assistent[/bold] – Frage eingeben, leere Zeile oder Strg-D beendet.")
+    while True:
+        try:
+            question = out.input("[bold cyan]Frage> [/bold cyan]").strip()
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            return
+        if not question:
+            return
+        try:
+            answer = container.chat.ask(question, history=history)
+        except QuestionError as exc:
+            err.print(f"[red]{exc}[/red]")
+            continue
+        print_answer(answer, container.chat.language_of(question))
+        history += [Turn(role="user", content=question), Turn(role="assistant", content=answer.answer)]
+
+
+@app.command()
+def run(
+    host: Annotated[str, typer.Option(help="Adresse des Webservers.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port des Webservers.")] = 7860,
+) -> None:
+    """Korpus bei Bedarf aufnehmen und den Assistenten starten / ingest the corpus if needed and start."""
+    container = _container()
+    if container.ensure_corpus():
+        err.print("[green]Beispielkorpus aufgenommen / bundled corpus ingested.[/green]")
+    _start_frontend(container, host, port)
+
+
+def _start_frontend(container: Container, host: str, port: int) -> None:
+    try:
+        from assistant.server import serve_container
+    except ImportError:
+        # Until the web app exists, the terminal chat is the front end.
+        chat_loop = chat
+        del container
+        chat_loop()
+        return
+    serve_container(container, host=host, port=port)
+
+
+@documents_app.command("list")
+def documents_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
+) -> None:
+    """Aufgenommene Dokumente anzeigen / list documents."""
+    docs = _container().documents.list_documents()
+    if as_json:
+        sys.stdout.write(json.dumps([d.model_dump() for d in docs], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{len(docs)} Dokument(e)")
+    for column in ("ID", "Titel", "Typ", "Region", "Abschnitte", "Geändert"):
+        table.add_column(column)
+    for d in docs:
+        table.add_row(d.id, d.title, d.document_type or "", d.region or "", str(d.chunks), d.added_at)
+    out.print(table)
+
+
+@documents_app.command("remove")
+def documents_remove(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe 'documents list').")]) -> None:
+    """Ein Dokument mit allen Abschnitten entfernen / remove a document and all its chunks."""
+    try:
+        _container().documents.remove(document_id)
+    except DocumentNotFound as exc:
+        err.print(f"[red]Kein Dokument mit der ID '{document_id}' (no such document).[/red]")
+        raise typer.Exit(code=1) from exc
+    out.print(f"Entfernt / removed: {document_id}")
+
+
+def print_answer(answer: Answer, language) -> None:
+    out.print(answer.answer, highlight=False, markup=False)
+    if not answer.citations:
+        return
+    out.print(f"\n[bold]{text('sources', language)}[/bold]")
+    for c in answer.citations:
+        where = ", ".join(
+            part
+            for part in (
+                f"{text('section', language)} „{c.section}“" if c.section else "",
+                f"{text('page', language)} {c.page}" if c.page else "",
+            )
+            if part
+        )
+        out.print(f"[{c.n}] {c.title}" + (f" – {where}" if where else "") + f" (Relevanz {c.score:.2f})", markup=False, highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Wires components into services from one Settings object; nothing is global.
+
+Components load lazily so that quick commands (``assistant documents list``) do not pay for the
+embedding model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import cached_property
+
+from assistant.components.answerer.extractive import ExtractiveAnswerer
+from assistant.components.answerer.relevance import RelevanceGate
+from assistant.components.embedding.component import load_encoder
+from assistant.components.embedding.encoder import SentenceEncoder
+from assistant.components.lexical.analyzer import GermanAnalyzer
+from assistant.components.lexical.synced import SyncedLexicalIndex
+from assistant.components.vector_store import ChunkStore, make_client
+from assistant.services.chat import ChatService
+from assistant.services.documents import DocumentService
+from assistant.services.retrieval import FusionConfig, RetrievalService
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Container:
+    def __init__(
+        self,
+        settings: Settings,
+        progress: Callable[[str], None] | None = None,
+        encoder: SentenceEncoder | None = None,
+    ) -> None:
+        """``encoder`` lets several containers (tests, benchmarks) share one loaded model."""
+        self.settings = settings
+        self.progress = progress
+        if encoder is not None:
+            self.__dict__["encoder"] = encoder
+
+    @cached_property
+    def store(self) -> ChunkStore:
+        return ChunkStore(make_client(self.settings), self.settings.collection)
+
+    @cached_property
+    def encoder(self) -> SentenceEncoder:
+        return load_encoder(self.settings, self.progress)
+
+    @cached_property
+    def analyzer(self) -> GermanAnalyzer:
+        return GermanAnalyzer()
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        return DocumentService(self.settings, self.store, self.encoder_provider)
+
+    @cached_property
+    def lexical(self) -> SyncedLexicalIndex:
+        return SyncedLexicalIndex(self.store, self.settings.data_dir / "lexical" / self.settings.collection)
+
+    @cached_property
+    def retrieval(self) -> RetrievalService:
+        fusion = FusionConfig(
+            mode=self.settings.retrieval_mode,
+            dense_weight=self.settings.hybrid_dense_weight,
+            candidates=self.settings.fusion_candidates,
+        )
+        return RetrievalService(self.store, self.encoder, self.lexical, fusion)
+
+    @cached_property
+    def answerer(self) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(
+            self.encoder,
+            self.analyzer,
+            RelevanceGate(self.encoder, cache_dir=self.settings.models_dir),
+        )
+
+    @cached_property
+    def chat(self) -> ChatService:
+        return ChatService(self.settings, self.retrieval, self.answerer)
+
+    def encoder_provider(self) -> SentenceEncoder:
+        return self.encoder
+
+    def ensure_corpus(self) -> bool:
+        """Ingests the bundled corpus when the store holds no document; True if it did."""
+        if not self.documents.is_empty() or not self.settings.corpus_dir.is_dir():
+            return False
+        report = self.documents.ingest_paths([self.settings.corpus_dir])
+        for failure in report.failed:
+            log.warning("corpus file %s failed: %s", failure.filename, failure.reason)
+        return True

