@@ -121,7 +121,8 @@ class RetrievalService:
         if not len(index):
             return (lambda ids: np.zeros(len(ids))), []
         all_scores = index.score_all(query, self.lexical.mask(filters))
-        top = np.argsort(-all_scores)[:pool]
+        pool = min(pool, len(all_scores))
+        top = np.argpartition(-all_scores, pool - 1)[:pool]
         index_ids = index.ids
         top_ids = [index_ids[r] for r in top if all_scores[r] > 0]
 

@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 _REVISION_FILE = "revision.json"
 
 
+def _same_scoring(a: LexicalIndex, b: LexicalIndex) -> bool:
+    return (a.analyzer.config(), a.k1, a.b, a.ngram_weight) == (b.analyzer.config(), b.k1, b.b, b.ngram_weight)
+
+
 def indexed_text(text: str, metadata: Metadata) -> str:
     """The same text the dense side embeds: title and section carry meaning for short chunks."""
     return embedding_text(str(metadata.get("title", "")), metadata.get("section"), text)
@@ -118,8 +122,8 @@ class SyncedLexicalIndex:
             index = LexicalIndex.load(self.directory / "index")
         except (OSError, ValueError, KeyError):
             return False
-        if set(index.ids) != set(saved["metadata"]):
-            return False
+        if set(index.ids) != set(saved["metadata"]) or not _same_scoring(index, LexicalIndex()):
+            return False  # saved under other analysis or BM25 settings: rebuild with today's
         self._index, self._metadata, self._revision = index, saved["metadata"], revision
         self._rebuild_columns()
         return True
