@@ -17,6 +17,7 @@ from assistant.container import Container
 from assistant.filters import FilterError, parse_filter_args
 from assistant.i18n import text
 from assistant.models import Answer, Turn
+from assistant.server import serve_command
 from assistant.services.chat import QuestionError
 from assistant.services.documents import DocumentNotFound
 from assistant.settings import Settings
@@ -156,28 +157,9 @@ def chat() -> None:
         history += [Turn(role="user", content=question), Turn(role="assistant", content=answer.answer)]
 
 
-@app.command()
-def run(
-    host: Annotated[str, typer.Option(help="Adresse des Webservers.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port des Webservers.")] = 7860,
-) -> None:
-    """Korpus bei Bedarf aufnehmen und den Assistenten starten / ingest the corpus if needed and start."""
-    container = _container()
-    if container.ensure_corpus():
-        err.print("[green]Beispielkorpus aufgenommen / bundled corpus ingested.[/green]")
-    _start_frontend(container, host, port)
-
-
-def _start_frontend(container: Container, host: str, port: int) -> None:
-    try:
-        from assistant.server import serve_container
-    except ImportError:
-        # Until the web app exists, the terminal chat is the front end.
-        chat_loop = chat
-        del container
-        chat_loop()
-        return
-    serve_container(container, host=host, port=port)
+# `run` is what the README's first command ends in; `serve` is the name operators expect.
+app.command("run", help="Korpus bei Bedarf aufnehmen und den Assistenten (Web + API) starten.")(serve_command)
+app.command("serve", help="Web-Oberfläche und HTTP-API starten / start the web UI and HTTP API.")(serve_command)
 
 
 @documents_app.command("list")

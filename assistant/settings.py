@@ -76,6 +76,22 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, ge=10, description="Longest accepted question.")
     max_file_mb: float = Field(default=50.0, gt=0, description="Largest accepted document.")
 
+    # HTTP server and API
+    api_keys_reader: list[str] = Field(
+        default_factory=list, description='Keys that may ask questions (JSON list, e.g. ["k1","k2"]).'
+    )
+    api_keys_editor: list[str] = Field(
+        default_factory=list, description="Keys that may also add, replace and remove documents."
+    )
+    allow_unauthenticated_remote: bool = Field(
+        default=False, description="Allow binding to a non-loopback address without any API key."
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (closed by default).")
+    upload_job_files: int = Field(default=5, ge=1, description="Uploads with more files run as a background job.")
+    upload_job_mb: float = Field(default=20.0, gt=0, description="Uploads larger than this run as a background job.")
+    max_upload_files: int = Field(default=50, ge=1, description="Most files in one upload.")
+    ask_concurrency: int = Field(default=4, ge=1, description="Questions answered at the same time.")
+
     @field_validator("data_dir", "corpus_dir", "model_cache_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:

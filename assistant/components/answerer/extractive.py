@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -74,6 +75,8 @@ class ExtractiveAnswerer:
         self.gate = gate
         self.config = config or ExtractiveConfig()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        # API and UI answer in parallel threads; the LRU's reordering and eviction must not interleave.
+        self._vectors_lock = threading.Lock()
 
     def answer(self, question: str, language: Language, retrieval: Retrieval) -> Answer:
         scored = self.score_units(question, retrieval)
@@ -110,15 +113,18 @@ class ExtractiveAnswerer:
         return _dedupe(_with_antecedents(picked, scored.units))
 
     def _unit_vectors(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            for text, vector in zip(missing, self.encoder.encode_passages(missing), strict=True):
-                self._vectors[text] = vector
+        with self._vectors_lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:  # encoded outside the lock: it is the slow part
+            known.update(zip(missing, self.encoder.encode_passages(missing), strict=True))
+        with self._vectors_lock:
+            for text in dict.fromkeys(texts):
+                self._vectors[text] = known[text]
+                self._vectors.move_to_end(text)
             while len(self._vectors) > self.config.cache_size:
                 self._vectors.popitem(last=False)
-        for text in texts:
-            self._vectors.move_to_end(text)
-        return np.stack([self._vectors[t] for t in texts])
+        return np.stack([known[t] for t in texts])
 
     def warm(self, texts: list[str]) -> None:
         """Pre-computes unit vectors for passages, e.g. the whole corpus when it is small."""

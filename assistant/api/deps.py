@@ -1,0 +1,42 @@
+"""Typed access to what ``create_app`` keeps on ``app.state``, and the thread offloading.
+
+Service calls block (the embedding model, Chroma), so they run in worker threads; separate
+limiters keep a long upload from starving questions and bound how many model calls run at once.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
+import anyio
+from fastapi import Request
+
+from assistant.api.jobs import JobRegistry
+from assistant.api.options import ServerOptions
+from assistant.container import Container
+
+T = TypeVar("T")
+
+
+def container(request: Request) -> Container:
+    return request.app.state.container
+
+
+def options(request: Request) -> ServerOptions:
+    return request.app.state.options
+
+
+def jobs(request: Request) -> JobRegistry:
+    return request.app.state.jobs
+
+
+async def ask_thread(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:
+    limiter = request.app.state.ask_limiter
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=limiter)
+
+
+async def ingest_thread(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:
+    limiter = request.app.state.ingest_limiter
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=limiter)

@@ -1,0 +1,173 @@
+"""Document management: list, show, upload (one or many), replace, remove; background jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
+
+from assistant.api import deps
+from assistant.api.auth import require_editor, require_reader
+from assistant.api.errors import ApiError, not_found
+from assistant.api.jobs import Job
+from assistant.api.options import ServerOptions
+from assistant.api.schemas import JobAccepted, UploadResponse
+from assistant.api.uploads import (
+    Upload,
+    accepted_name,
+    check_count,
+    failure_error,
+    ingest_uploads,
+    is_large_batch,
+    replace_document,
+    upload_metadata,
+)
+from assistant.models import DocumentInfo, FileResult
+from ingest.identity import is_valid_document_id
+
+_ERRORS = {
+    401: {"description": "API-Schlüssel fehlt oder ist ungültig"},
+    403: {"description": "Bearbeitungsschlüssel erforderlich"},
+    413: {"description": "Datei oder Anfrage zu groß"},
+    415: {"description": "Dateityp nicht unterstützt"},
+    422: {"description": "Ungültige Eingabe oder Datei nicht verwertbar"},
+}
+
+Meta = Annotated[str | None, Form()]
+
+
+def build_router(options: ServerOptions) -> APIRouter:
+    """Built per app because the upload size limit comes from the settings."""
+    router = APIRouter(tags=["Dokumente / documents"])
+    upload_limit = options.max_upload_request_bytes
+
+    @router.get("/documents", response_model=list[DocumentInfo], dependencies=[Depends(require_reader)])
+    async def list_documents(request: Request) -> list[DocumentInfo]:
+        """Alle aufgenommenen Dokumente, nach Titel sortiert."""
+        return await deps.ingest_thread(request, deps.container(request).documents.list_documents)
+
+    @router.get(
+        "/documents/{document_id}",
+        response_model=DocumentInfo,
+        responses={404: {"description": "Unbekanntes Dokument"}},
+        dependencies=[Depends(require_reader)],
+    )
+    async def get_document(request: Request, document_id: str) -> DocumentInfo:
+        _check_id(document_id)
+        return await deps.ingest_thread(request, deps.container(request).documents.get_document, document_id)
+
+    @router.post(
+        "/documents",
+        response_model=UploadResponse,
+        responses={202: {"model": JobAccepted, "description": "Großer Stapel: läuft als Hintergrundauftrag"}, **_ERRORS},
+        dependencies=[Depends(require_editor)],
+        max_body_size=upload_limit,
+    )
+    async def upload_documents(
+        request: Request,
+        files: Annotated[list[UploadFile], File(description="Eine oder mehrere Dateien (txt, md, html, pdf, docx).")],
+        title: Meta = None,
+        region: Meta = None,
+        document_type: Meta = None,
+        source: Meta = None,
+        language: Meta = None,
+    ):
+        """Dokumente hinzufügen oder (bei gleichem Dateinamen) aktualisieren; Ergebnis je Datei.
+
+        Große Stapel (mehr als `job_threshold_files` Dateien oder `job_threshold_mb` MB) laufen im
+        Hintergrund: Antwort 202 mit `job_id`, Fortschritt unter `GET /api/v1/jobs/{job_id}`.
+        """
+        opts = deps.options(request)
+        check_count(len(files), opts)
+        metadata = upload_metadata(
+            dict(title=title, region=region, document_type=document_type, source=source, language=language), len(files)
+        )
+        uploads = [await _read(f, opts) for f in files]
+        documents = deps.container(request).documents
+        if is_large_batch(uploads, opts):
+            job = deps.jobs(request).submit(
+                len(uploads), lambda progress: ingest_uploads(documents, uploads, metadata, progress)
+            )
+            accepted = JobAccepted(job_id=job.job_id, status_url=f"{request.url.path.rsplit('/', 1)[0]}/jobs/{job.job_id}")
+            return JSONResponse(accepted.model_dump(), status_code=202)
+        results = await deps.ingest_thread(request, ingest_uploads, documents, uploads, metadata)
+        _raise_if_all_failed(results)
+        return UploadResponse(results=results)
+
+    @router.put(
+        "/documents/{document_id}",
+        response_model=FileResult,
+        responses={404: {"description": "Unbekanntes Dokument"}, **_ERRORS},
+        dependencies=[Depends(require_editor)],
+        max_body_size=options.max_file_bytes + 1024 * 1024,
+    )
+    async def replace(
+        request: Request,
+        document_id: str,
+        file: Annotated[UploadFile, File(description="Die neue Fassung des Dokuments.")],
+        title: Meta = None,
+        region: Meta = None,
+        document_type: Meta = None,
+        source: Meta = None,
+        language: Meta = None,
+    ) -> FileResult:
+        """Ein Dokument durch eine neue Datei ersetzen; nicht angegebene Metadaten bleiben erhalten.
+
+        Schlägt die neue Datei fehl, bleibt die bisherige Fassung unverändert durchsuchbar.
+        """
+        _check_id(document_id)
+        upload = await _read(file, deps.options(request))
+        overrides = upload_metadata(
+            dict(title=title, region=region, document_type=document_type, source=source, language=language), 1
+        )
+        documents = deps.container(request).documents
+        result = await deps.ingest_thread(request, replace_document, documents, document_id, upload, overrides)
+        _raise_if_all_failed([result])
+        return result
+
+    @router.delete(
+        "/documents/{document_id}",
+        status_code=204,
+        responses={404: {"description": "Unbekanntes Dokument"}},
+        dependencies=[Depends(require_editor)],
+    )
+    async def remove(request: Request, document_id: str) -> Response:
+        """Ein Dokument mit allen Abschnitten entfernen."""
+        _check_id(document_id)
+        await deps.ingest_thread(request, deps.container(request).documents.remove, document_id)
+        return Response(status_code=204)
+
+    @router.get(
+        "/jobs/{job_id}",
+        response_model=Job,
+        responses={404: {"description": "Unbekannter Auftrag"}},
+        dependencies=[Depends(require_editor)],
+    )
+    async def job_status(request: Request, job_id: str) -> Job:
+        """Fortschritt und Ergebnisse eines Hintergrundauftrags."""
+        job = deps.jobs(request).get(job_id)
+        if job is None:
+            raise ApiError(404, "job_not_found", f"Kein Auftrag mit der ID „{job_id}“ (no such job).")
+        return job
+
+    return router
+
+
+async def _read(file: UploadFile, options: ServerOptions) -> Upload:
+    # Checked before reading (type, declared size) and after (the declared size can lie).
+    name = accepted_name(file.filename, file.size or 0, options)
+    data = await file.read()
+    accepted_name(file.filename, len(data), options)
+    return Upload(filename=name, data=data)
+
+
+def _check_id(document_id: str) -> None:
+    if not is_valid_document_id(document_id):
+        raise not_found(document_id)
+
+
+def _raise_if_all_failed(results: list[FileResult]) -> None:
+    error = failure_error(results)
+    if error is not None:
+        raise error

@@ -1,0 +1,131 @@
+"""An OpenAI-compatible chat endpoint, so existing chat clients and SDKs can use the assistant.
+
+The last user message is the question; earlier user and assistant messages are the history. The
+reply text ends with a readable "Quellen:" list; structured citations travel in an extra
+top-level ``citations`` field (on the final chunk when streaming). ``filters`` and ``top_k`` may be
+sent as extra body fields.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.api import deps
+from assistant.api.auth import require_reader
+from assistant.api.errors import ApiError
+from assistant.api.formatting import answer_parts, sources_block
+from assistant.api.schemas import JSON_BODY_LIMIT
+from assistant.models import Answer, Turn
+
+MODEL_ID = "strategie-assistent"
+
+router = APIRouter(tags=["OpenAI-kompatibel / OpenAI-compatible"], dependencies=[Depends(require_reader)])
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "\n".join(p.text or "" for p in self.content if p.type == "text")
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    # Sampling options (temperature, max_tokens, ...) are accepted and ignored: answers are extractive.
+    model_config = ConfigDict(extra="allow")
+    model: str | None = None
+    messages: list[Message] = Field(min_length=1, max_length=100)
+    stream: bool = False
+    filters: dict[str, str | list[str]] | None = None
+    top_k: int | None = Field(default=None, ge=1, le=50)
+
+
+@router.get("/models", summary="Verfügbare Modelle / available models")
+async def list_models() -> dict[str, Any]:
+    return {
+        "object": "list",
+        "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "strategie-assistent"}],
+    }
+
+
+@router.post(
+    "/chat/completions",
+    summary="Chat-Antwort im OpenAI-Format / chat completion (OpenAI format)",
+    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE when stream=true"}},
+    max_body_size=JSON_BODY_LIMIT,
+)
+async def chat_completions(request: Request, body: ChatCompletionRequest):
+    question, history = _conversation(body.messages)
+    chat = deps.container(request).chat
+    answer = await deps.ask_thread(request, chat.ask, question, history, body.filters, body.top_k)
+    language = chat.language_of(question)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    sources = sources_block(answer, language)
+    citations = [c.model_dump() for c in answer.citations]
+    if body.stream:
+        return StreamingResponse(
+            _chunks(completion_id, created, answer, sources, citations),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    content = f"{answer.answer}\n\n{sources}" if sources else answer.answer
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop", "logprobs": None}
+        ],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "citations": citations,
+        "answered": answer.answered,
+    }
+
+
+def _conversation(messages: list[Message]) -> tuple[str, list[Turn]]:
+    if messages[-1].role != "user":
+        raise ApiError(
+            422, "invalid_request", "Die letzte Nachricht muss von der Rolle „user“ sein (last message must be from the user)."
+        )
+    history = [Turn(role=m.role, content=m.text()) for m in messages[:-1] if m.role in ("user", "assistant")]
+    return messages[-1].text(), history
+
+
+def _chunks(completion_id: str, created: int, answer: Answer, sources: str, citations: list[dict]) -> Iterator[bytes]:
+    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
+        payload = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+            **extra,
+        }
+        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
+
+    yield chunk({"role": "assistant", "content": ""})
+    for part in answer_parts(answer.answer):
+        yield chunk({"content": part})
+    if sources:
+        yield chunk({"content": f"\n\n{sources}"})
+    yield chunk({}, "stop", citations=citations, answered=answer.answered)
+    yield b"data: [DONE]\n\n"

@@ -1,0 +1,181 @@
+"""The one web server: the Gradio UI at "/", the HTTP API under /api/v1, OpenAI-compatible /v1,
+OpenAPI docs at /docs, and /healthz, /readyz.
+
+``create_app`` builds it from Settings; ``serve_container`` runs it with uvicorn (used by
+``assistant run``), ``serve_command`` is the ``assistant serve`` command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import sys
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import anyio
+import typer
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from assistant import __version__
+from assistant.api.auth import ApiKeys
+from assistant.api.body_limit import JsonTooLarge
+from assistant.api.docs import DOCS_URL, add_local_docs, local_swagger_assets
+from assistant.api.errors import install_error_handlers
+from assistant.api.jobs import JobRegistry
+from assistant.api.options import ServerOptions
+from assistant.api.routes import include_routes
+from assistant.container import Container
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+# Startup progress goes through uvicorn's logger so that it shows next to "Waiting for application
+# startup" even when the CLI keeps the root logger at WARNING.
+startup_log = logging.getLogger("uvicorn.error").getChild("assistant")
+
+DESCRIPTION = """Antworten mit Quellen aus Strategiedokumenten – für Programme.
+
+* **Fragen**: `POST /api/v1/ask`, als Stream `POST /api/v1/ask/stream` (server-sent events).
+* **Dokumente**: `GET/POST /api/v1/documents`, `GET/PUT/DELETE /api/v1/documents/{id}`, `GET /api/v1/jobs/{id}`.
+* **OpenAI-kompatibel**: `POST /v1/chat/completions`, `GET /v1/models`.
+
+Authentifizierung (wenn Schlüssel konfiguriert sind): `Authorization: Bearer <Schlüssel>` oder
+`X-API-Key: <Schlüssel>`. Leseschlüssel dürfen fragen und Dokumente ansehen, Bearbeitungsschlüssel
+zusätzlich Dokumente ändern. Fehler haben immer die Form `{"error": {"code": …, "message": …}}`.
+"""
+
+
+class UnsafeBind(RuntimeError):
+    """Binding to a non-loopback address without API keys was not explicitly allowed."""
+
+
+def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
+    # Imported here: Gradio takes seconds to import and quick CLI commands import this module.
+    import gradio as gr
+
+    from web import build_ui
+    from web.theme import CSS_PATH, build_theme
+
+    options = ServerOptions.from_settings(settings)
+    docs_assets = local_swagger_assets()
+    app = FastAPI(
+        title="Strategie-Assistent API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+        docs_url=None if docs_assets else DOCS_URL,
+        redoc_url=None,
+    )
+    if docs_assets:
+        add_local_docs(app, docs_assets)
+    app.state.settings = settings
+    app.state.options = options
+    app.state.container = container or Container(settings)
+    app.state.api_keys = ApiKeys(options.reader_keys, options.editor_keys)
+    app.state.jobs = JobRegistry()
+    app.state.ready = False
+    install_error_handlers(app)
+    app.add_middleware(JsonTooLarge)
+    if options.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(options.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+    include_routes(app, options)
+    blocks = build_ui(app.state.container, options, app.state.api_keys)
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        theme=build_theme(),
+        css_paths=[CSS_PATH],
+        footer_links=[],  # our own footer links the API pages, in German
+        run_history=False,
+        show_error=False,  # callbacks report problems themselves; never an exception text
+        ssr_mode=False,
+        mcp_server=False,
+        max_file_size=options.max_file_bytes,
+    )
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    options: ServerOptions = app.state.options
+    app.state.ask_limiter = anyio.CapacityLimiter(options.ask_concurrency)
+    app.state.ingest_limiter = anyio.CapacityLimiter(1)
+    # The model loads once, here, before the first request; so does the corpus if the store is empty.
+    await anyio.to_thread.run_sync(_warm_up, app.state.container)
+    app.state.ready = True
+    try:
+        yield
+    finally:
+        app.state.ready = False
+        await anyio.to_thread.run_sync(app.state.jobs.shutdown)
+
+
+def _warm_up(container: Container) -> None:
+    startup_log.info("Modell wird geladen / loading the model …")
+    container.chat  # noqa: B018 - builds the encoder, retrieval and answerer once, not per request
+    if container.ensure_corpus():
+        startup_log.info("Beispielkorpus aufgenommen / bundled corpus ingested")
+    startup_log.info("Bereit / ready: %d Dokument(e)", len(container.documents.list_documents()))
+
+
+def check_bind(settings: Settings, host: str) -> None:
+    """Refuses an open API on the network; warns when running without keys on loopback."""
+    options = ServerOptions.from_settings(settings)
+    if options.keys_configured:
+        log.info("API keys configured: API requests need a key; the web chat is open to everyone who can reach it.")
+        return
+    if is_loopback(host):
+        log.warning(
+            "Keine API-Schlüssel konfiguriert: der Server ist nur lokal erreichbar (%s). "
+            "(No API keys configured: serving on loopback only.)",
+            host,
+        )
+        return
+    if not options.allow_unauthenticated_remote:
+        raise UnsafeBind(
+            f"Ohne API-Schlüssel wird nur an Loopback-Adressen gebunden, nicht an „{host}“. Schlüssel setzen "
+            "(ASSISTANT_API_KEYS_READER / ASSISTANT_API_KEYS_EDITOR) oder ausdrücklich "
+            "ASSISTANT_ALLOW_UNAUTHENTICATED_REMOTE=true. "
+            "(Refusing to serve without API keys on a non-loopback address.)"
+        )
+    log.warning("Ohne API-Schlüssel auf %s: jeder im Netz kann Dokumente ändern (unauthenticated remote access).", host)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_container(container: Container, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Runs until stopped. Refuses (exit code 2) to serve an open API on a non-loopback address."""
+    import uvicorn
+
+    try:
+        check_bind(container.settings, host)
+    except UnsafeBind as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from exc
+    app = create_app(container.settings, container)
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Adresse des Webservers (Standard: nur lokal).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port des Webservers.")] = 7860,
+) -> None:
+    """Webserver starten: Oberfläche, HTTP-API und /docs; Korpus bei leerem Speicher aufnehmen /
+    start the web server (UI, API, docs), ingesting the bundled corpus if the store is empty."""
+    # The container is lazy: a refused bind returns before the model is loaded.
+    container = Container(Settings(), progress=lambda message: startup_log.info("%s", message))
+    serve_container(container, host=host, port=port)

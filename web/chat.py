@@ -1,0 +1,91 @@
+"""The chat function behind the UI (and behind its Gradio API endpoint ``/ask``)."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from assistant.api.formatting import answer_parts
+from assistant.container import Container
+from assistant.filters import FilterError
+from assistant.models import DocumentInfo, Turn
+from assistant.services.chat import QuestionError
+from web.render import answer_html, notice_html
+from web.texts import document_type_label, language_of, t
+
+log = logging.getLogger(__name__)
+
+# The extractive answer is ready at once; a short pause between quotes lets readers follow it.
+STREAM_PAUSE_SECONDS = 0.04
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def make_ask(container: Container) -> Callable[..., Iterator[str]]:
+    def ask(
+        message: str,
+        history: list[dict[str, Any]],
+        regions: list[str] | None = None,
+        document_types: list[str] | None = None,
+        documents: list[str] | None = None,
+        language: str = "de",
+    ) -> Iterator[str]:
+        """Beantwortet eine Frage aus den Strategiedokumenten / answers a question from the documents.
+
+        Streams HTML: the answer quote by quote with [n] markers, then the numbered sources
+        (title, section, page, passage with the quoted sentences marked). Earlier turns make
+        follow-up questions work. Optional filters: regions, document types, document ids;
+        ``language`` ("de" or "en") only sets the labels. For structured JSON use POST /api/v1/ask.
+        """
+        lang = language_of(language)
+        filters = {"region": regions or [], "document_type": document_types or [], "document_id": documents or []}
+        try:
+            answer = container.chat.ask(message, history=_turns(history), filters=filters)
+        except (QuestionError, FilterError) as exc:
+            yield notice_html(str(exc))
+            return
+        except Exception:  # the reader gets a calm message, the log gets the traceback
+            log.exception("chat answer failed")
+            yield notice_html(t(lang, "chat_error"), "error")
+            return
+        shown = ""
+        for part in answer_parts(answer.answer)[:-1]:
+            shown += part
+            yield answer_html(shown, language=lang, streaming=True)
+            time.sleep(STREAM_PAUSE_SECONDS)
+        yield answer_html(answer.answer, answer, lang)
+
+    return ask
+
+
+def _turns(history: list[dict[str, Any]] | None) -> list[Turn]:
+    turns: list[Turn] = []
+    for message in history or []:
+        role = message.get("role")
+        content = _text(message.get("content"), strip_html=role == "assistant")
+        if role in ("user", "assistant") and content.strip():
+            turns.append(Turn(role=role, content=content))
+    return turns
+
+
+def _text(content: Any, strip_html: bool) -> str:
+    """Gradio hands over content as a string or as a list of typed parts; our answers are HTML."""
+    if isinstance(content, list):
+        content = " ".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
+    if not isinstance(content, str):
+        return ""
+    return html.unescape(_TAG.sub(" ", content)) if strip_html else content
+
+
+def filter_choices(documents: list[DocumentInfo], language: str) -> dict[str, list[tuple[str, str]]]:
+    regions = sorted({d.region for d in documents if d.region})
+    types = sorted({d.document_type for d in documents if d.document_type})
+    return {
+        "region": [(r, r) for r in regions],
+        "document_type": [(document_type_label(v, language), v) for v in types],
+        "document_id": [(d.title, d.id) for d in documents],
+    }

@@ -1,0 +1,120 @@
+"""HTML for chat answers and upload results.
+
+Everything that comes from a document or a user (quotes, titles, sections, file names) is escaped
+here, before it reaches the page: a document containing ``<script>`` must show as text. The
+output has no blank lines, so the chat's Markdown renderer treats each message as one raw HTML
+block and never reinterprets document text as Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+from assistant.api.formatting import citation_label
+from assistant.models import Answer, Citation, FileResult
+from web.texts import language_of, t
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def answer_html(text: str, answer: Answer | None = None, language: str = "de", streaming: bool = False) -> str:
+    """The (possibly partial) answer; with ``answer`` given, followed by its sources."""
+    classes = "sa-answer" + (" sa-streaming" if streaming else "")
+    if answer is not None and not answer.answered:
+        classes += " sa-unanswered"
+    body = _paragraphs(text)
+    if answer is not None and not answer.answered:
+        body += f'<p class="sa-hint">{_e(t(language, "no_answer_hint"))}</p>'
+    sources = sources_html(answer.citations, language) if answer is not None else ""
+    return f'<div class="{classes}">{body}</div>{sources}'
+
+
+def notice_html(message: str, kind: str = "warning") -> str:
+    return f'<div class="sa-notice sa-notice-{_e(kind)}">{_e(message)}</div>'
+
+
+def sources_html(citations: Sequence[Citation], language: str = "de") -> str:
+    if not citations:
+        return ""
+    lang = language_of(language)
+    items = "".join(_source(c, lang) for c in citations)
+    return f'<div class="sa-sources"><div class="sa-sources-title">{_e(t(lang, "sources"))}</div>{items}</div>'
+
+
+def _source(citation: Citation, language: str) -> str:
+    where = citation_label(citation, language)[len(citation.title) :].lstrip(" –")
+    where_html = f'<span class="sa-where">{_e(where)}</span>' if where else ""
+    relevance = f'{_e(t(language, "relevance"))} {citation.score:.2f}'
+    return (
+        f'<details class="sa-source">'
+        f'<summary><span class="sa-n">{citation.n}</span>'
+        f'<span class="sa-source-label"><span class="sa-title">{_e(citation.title)}</span>{where_html}</span></summary>'
+        f'<div class="sa-passage">{highlighted(citation.text, citation.highlights)}</div>'
+        f'<div class="sa-meta">{relevance} · ID {_e(citation.document_id)}</div>'
+        f"</details>"
+    )
+
+
+def highlighted(text: str, highlights: Iterable[str]) -> str:
+    """The passage, escaped, with the quoted sentences wrapped in ``<mark>``."""
+    spans: list[tuple[int, int]] = []
+    for sentence in highlights:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        start = text.find(sentence)
+        while start != -1:
+            spans.append((start, start + len(sentence)))
+            start = text.find(sentence, start + len(sentence))
+    out: list[str] = []
+    position = 0
+    for start, end in _merge(spans):
+        out.append(_e(text[position:start]))
+        out.append(f"<mark>{_e(text[start:end])}</mark>")
+        position = end
+    out.append(_e(text[position:]))
+    return _breaks("".join(out))
+
+
+def upload_results_html(results: Sequence[FileResult], language: str = "de") -> str:
+    rows = []
+    for result in results:
+        status = t(language, f"status_{result.status}")
+        count = t(language, "passage") if result.chunks == 1 else t(language, "passages", n=result.chunks)
+        detail = result.reason or (count if result.chunks else "")
+        rows.append(
+            f'<li class="sa-result sa-result-{_e(result.status)}">'
+            f'<span class="sa-result-status">{_e(status)}</span>'
+            f'<span class="sa-result-file">{_e(result.filename)}</span>'
+            f'<span class="sa-result-detail">{_e(detail)}</span></li>'
+        )
+    return f'<ul class="sa-results">{"".join(rows)}</ul>' if rows else ""
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [b for b in re.split(r"\n{2,}", text.strip()) if b.strip()]
+    return "".join(f"<p>{_markers(_breaks(_e(block)))}</p>" for block in blocks)
+
+
+def _markers(escaped: str) -> str:
+    return _MARKER.sub(r'<span class="sa-ref">[\1]</span>', escaped)
+
+
+def _breaks(escaped: str) -> str:
+    return escaped.replace("\r", "").replace("\n", "<br>")
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
