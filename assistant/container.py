@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from functools import cached_property
 
-from assistant.components.answerer.extractive import ExtractiveAnswerer
+from assistant.components.answerer.llm import build_answerer
 from assistant.components.answerer.relevance import RelevanceGate
 from assistant.components.embedding.component import load_encoder
 from assistant.components.embedding.encoder import SentenceEncoder
@@ -19,6 +19,7 @@ from assistant.components.lexical.synced import SyncedLexicalIndex
 from assistant.components.vector_store import ChunkStore, make_client
 from assistant.services.chat import ChatService
 from assistant.services.documents import DocumentService
+from assistant.services.followup import build_rewriter
 from assistant.services.retrieval import FusionConfig, RetrievalService
 from assistant.settings import Settings
 
@@ -68,16 +69,14 @@ class Container:
         return RetrievalService(self.store, self.encoder, self.lexical, fusion)
 
     @cached_property
-    def answerer(self) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(
-            self.encoder,
-            self.analyzer,
-            RelevanceGate(self.encoder, cache_dir=self.settings.models_dir),
-        )
+    def answerer(self):
+        """The extractive answerer, or a language-model answerer that falls back to it."""
+        gate = RelevanceGate(self.encoder, cache_dir=self.settings.models_dir)
+        return build_answerer(self.settings, self.encoder, self.analyzer, gate)
 
     @cached_property
     def chat(self) -> ChatService:
-        return ChatService(self.settings, self.retrieval, self.answerer)
+        return ChatService(self.settings, self.retrieval, self.answerer, rewrite=build_rewriter(self.settings))
 
     def encoder_provider(self) -> SentenceEncoder:
         return self.encoder

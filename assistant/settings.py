@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +75,25 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(default=2000, ge=10, description="Longest accepted question.")
     max_file_mb: float = Field(default=50.0, gt=0, description="Largest accepted document.")
+
+    # Language model (optional; default: extractive answers, no model)
+    llm: Literal["extractive", "openai", "ollama"] = Field(
+        default="extractive",
+        description="'extractive' quotes passages; 'openai' any OpenAI-compatible server; 'ollama' an Ollama server.",
+    )
+    llm_base_url: str | None = Field(
+        default=None, description="e.g. http://localhost:11434 (Ollama) or http://localhost:8000/v1."
+    )
+    llm_model: str | None = Field(default=None, description="Model name on the server; required unless llm is 'extractive'.")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key if the server wants one.")
+    llm_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds to wait for the server (streaming: between chunks)."
+    )
+    llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(default=600, ge=16, le=8192)
+    llm_rewrite_timeout: float | None = Field(
+        default=None, gt=0, description="Seconds for rewriting a follow-up; default min(llm_timeout, 10)."
+    )
 
     # HTTP server and API
     api_keys_reader: list[str] = Field(
