@@ -7,9 +7,9 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from typing import Any
 
-from assistant.api.formatting import answer_parts
 from assistant.container import Container
 from assistant.filters import FilterError
 from assistant.models import DocumentInfo, Turn
@@ -19,7 +19,8 @@ from web.texts import document_type_label, language_of, t
 
 log = logging.getLogger(__name__)
 
-# The extractive answer is ready at once; a short pause between quotes lets readers follow it.
+# The extractive answer is ready at once; a short pause between sentences lets readers follow it.
+# A language model's tokens come at its own pace and are shown without a pause.
 STREAM_PAUSE_SECONDS = 0.04
 
 _TAG = re.compile(r"<[^>]+>")
@@ -36,28 +37,32 @@ def make_ask(container: Container) -> Callable[..., Iterator[str]]:
     ) -> Iterator[str]:
         """Beantwortet eine Frage aus den Strategiedokumenten / answers a question from the documents.
 
-        Streams HTML: the answer quote by quote with [n] markers, then the numbered sources
+        Streams HTML: the answer piece by piece with [n] markers, then the numbered sources
         (title, section, page, passage with the quoted sentences marked). Earlier turns make
         follow-up questions work. Optional filters: regions, document types, document ids;
         ``language`` ("de" or "en") only sets the labels. For structured JSON use POST /api/v1/ask.
         """
         lang = language_of(language)
         filters = {"region": regions or [], "document_type": document_types or [], "document_id": documents or []}
+        paced = getattr(container.chat.answerer, "stream", None) is None  # the extractive answerer
+        shown = ""
         try:
-            answer = container.chat.ask(message, history=_turns(history), filters=filters)
+            with closing(container.chat.stream(message, history=_turns(history), filters=filters)) as events:
+                for event in events:
+                    if event.kind == "token":
+                        shown += event.text
+                        yield answer_html(shown, language=lang, streaming=True)
+                        if paced:
+                            time.sleep(STREAM_PAUSE_SECONDS)
+                    elif event.kind == "notice" and event.reset:
+                        shown = ""  # the model broke off; the fallback answer follows, notice first
+                    elif event.kind == "done" and event.answer is not None:
+                        yield answer_html(event.answer.answer, event.answer, lang)
         except (QuestionError, FilterError) as exc:
             yield notice_html(str(exc))
-            return
         except Exception:  # the reader gets a calm message, the log gets the traceback
             log.exception("chat answer failed")
             yield notice_html(t(lang, "chat_error"), "error")
-            return
-        shown = ""
-        for part in answer_parts(answer.answer)[:-1]:
-            shown += part
-            yield answer_html(shown, language=lang, streaming=True)
-            time.sleep(STREAM_PAUSE_SECONDS)
-        yield answer_html(answer.answer, answer, lang)
 
     return ask
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
@@ -11,20 +12,30 @@ from fastapi.sse import format_sse_event
 
 from assistant.api import deps
 from assistant.api.auth import require_reader
-from assistant.api.formatting import answer_parts
 from assistant.api.schemas import JSON_BODY_LIMIT, AskRequest
+from assistant.components.answerer.llm import AnswerEvent
+from assistant.filters import normalize_filters
 from assistant.models import Answer
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["Fragen / questions"], dependencies=[Depends(require_reader)])
 
 _STREAM_DOC = """Server-sent events, in this order:
 
-* `part` (several): `{"text": "..."}` – consecutive pieces of the answer; joined they give `answer`.
+* `part` (several): `{"text": "..."}` – consecutive pieces of the answer, to append as they come.
+* `notice` (optional): `{"text": "...", "reset": true|false}` – a notice that the text also
+  contains (for styling). With `reset` true the language model failed mid-answer: discard the parts
+  shown so far; the following parts are the fallback answer (verbatim passages), starting with the notice.
 * `citations` (once): `{"citations": [...], "answered": true|false}`.
-* `done` (once): `{"answered": true|false}`.
+* `done` (once): `{"answered": true|false, "answer": "..."}` – `answer` is the final, authoritative
+  text; show it instead of the joined parts (they may differ, e.g. when a model's refusal is
+  replaced by the fixed sentence).
+* `error` (only if the answer fails after the stream began): `{"code": "...", "message": "..."}`.
 
-The answer is extractive and computed at once; it is streamed quote by quote so that clients can
-show it progressively. Errors (422 etc.) arrive as ordinary JSON responses before any event.
+With the extractive answerer the answer is streamed sentence by sentence; with a language model
+the parts are its tokens as they are generated. Errors in the request (422 etc.) arrive as
+ordinary JSON responses before any event.
 """
 
 
@@ -53,20 +64,37 @@ async def ask(request: Request, body: AskRequest) -> Answer:
     max_body_size=JSON_BODY_LIMIT,
 )
 async def ask_stream(request: Request, body: AskRequest) -> StreamingResponse:
-    result = await answer(request, body)
+    chat = deps.container(request).chat
+    # Input errors become JSON responses: once the stream has begun, the status is fixed at 200.
+    chat.validate(body.question)
+    normalize_filters(body.filters)
+    events = chat.stream(body.question, body.history, body.filters, body.top_k)
     return StreamingResponse(
-        answer_events(result),
+        answer_events(deps.stream_thread(request, events)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-def answer_events(result: Answer) -> Iterator[bytes]:
-    for part in answer_parts(result.answer):
-        yield _event("part", {"text": part})
-    citations = [c.model_dump() for c in result.citations]
-    yield _event("citations", {"citations": citations, "answered": result.answered})
-    yield _event("done", {"answered": result.answered})
+async def answer_events(events: AsyncIterator[AnswerEvent]) -> AsyncIterator[bytes]:
+    try:
+        async for event in events:
+            if event.kind == "token":
+                yield _event("part", {"text": event.text})
+            elif event.kind == "notice":
+                yield _event("notice", {"text": event.text, "reset": event.reset})
+            elif event.kind == "done" and event.answer is not None:
+                # `citations` comes right before `done`; both are sent from the final answer, which
+                # also knows `answered`.
+                result = event.answer
+                citations = [c.model_dump() for c in result.citations]
+                yield _event("citations", {"citations": citations, "answered": result.answered})
+                yield _event("done", {"answered": result.answered, "answer": result.answer})
+    except Exception:  # the status is sent already: the client learns of the failure from an event
+        log.exception("streamed answer failed")
+        yield _event("error", {"code": "internal_error", "message": "Interner Fehler (internal error)."})
+    finally:
+        await events.aclose()
 
 
 def _event(name: str, data: dict) -> bytes:

@@ -7,7 +7,7 @@ limiters keep a long upload from starving questions and bound how many model cal
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TypeVar
 
 import anyio
@@ -35,6 +35,26 @@ def jobs(request: Request) -> JobRegistry:
 async def ask_thread(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:
     limiter = request.app.state.ask_limiter
     return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=limiter)
+
+
+async def stream_thread(request: Request, iterator: Iterator[T]) -> AsyncIterator[T]:
+    """The items of a blocking iterator, each fetched in a worker thread under the ask limiter.
+
+    A slot is held per step, not for the whole stream, so a slow reader does not block other
+    questions. When the consumer stops early (the client went away and the response task was
+    cancelled, or the generator is closed), the iterator is closed too, which ends e.g. a
+    language-model request in flight.
+    """
+    limiter = request.app.state.ask_limiter
+    done = object()
+    try:
+        while (item := await anyio.to_thread.run_sync(next, iterator, done, limiter=limiter)) is not done:
+            yield item
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(close, limiter=limiter)
 
 
 async def ingest_thread(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:

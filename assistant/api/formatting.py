@@ -12,21 +12,6 @@ from assistant.models import Answer, Citation
 _CUT = re.compile(r"(?<=\])[ \t]+(?=\S)|\n{2,}")
 
 
-def answer_parts(answer_text: str) -> list[str]:
-    """The answer split into quoted sentences (each with its marker), for progressive display.
-
-    Joining the parts gives back the text exactly: separators stay attached to the part before.
-    """
-    parts: list[str] = []
-    start = 0
-    for match in _CUT.finditer(answer_text):
-        parts.append(answer_text[start : match.end()])
-        start = match.end()
-    if start < len(answer_text):
-        parts.append(answer_text[start:])
-    return [p for p in parts if p] or [answer_text]
-
-
 def citation_label(citation: Citation, language: Language = "de") -> str:
     """``Titel – Abschnitt „…“, Seite 3``: where a quote stands, for people."""
     where = []

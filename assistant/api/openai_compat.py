@@ -9,9 +9,10 @@ sent as extra body fields.
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -21,9 +22,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.api import deps
 from assistant.api.auth import require_reader
 from assistant.api.errors import ApiError
-from assistant.api.formatting import answer_parts, sources_block
+from assistant.api.formatting import sources_block
 from assistant.api.schemas import JSON_BODY_LIMIT
-from assistant.models import Answer, Turn
+from assistant.components.answerer.llm import AnswerEvent
+from assistant.filters import normalize_filters
+from assistant.language import Language
+from assistant.models import Turn
+
+log = logging.getLogger(__name__)
 
 MODEL_ID = "strategie-assistent"
 
@@ -74,18 +80,22 @@ async def list_models() -> dict[str, Any]:
 async def chat_completions(request: Request, body: ChatCompletionRequest):
     question, history = _conversation(body.messages)
     chat = deps.container(request).chat
-    answer = await deps.ask_thread(request, chat.ask, question, history, body.filters, body.top_k)
-    language = chat.language_of(question)
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
-    sources = sources_block(answer, language)
-    citations = [c.model_dump() for c in answer.citations]
     if body.stream:
+        # Input errors become JSON responses: once the stream has begun, the status is fixed at 200.
+        language = chat.language_of(chat.validate(question))
+        normalize_filters(body.filters)
+        events = chat.stream(question, history, body.filters, body.top_k)
         return StreamingResponse(
-            _chunks(completion_id, created, answer, sources, citations),
+            _chunks(completion_id, created, deps.stream_thread(request, events), language),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
+    answer = await deps.ask_thread(request, chat.ask, question, history, body.filters, body.top_k)
+    language = chat.language_of(question)
+    sources = sources_block(answer, language)
+    citations = [c.model_dump() for c in answer.citations]
     content = f"{answer.answer}\n\n{sources}" if sources else answer.answer
     return {
         "id": completion_id,
@@ -110,7 +120,9 @@ def _conversation(messages: list[Message]) -> tuple[str, list[Turn]]:
     return messages[-1].text(), history
 
 
-def _chunks(completion_id: str, created: int, answer: Answer, sources: str, citations: list[dict]) -> Iterator[bytes]:
+async def _chunks(
+    completion_id: str, created: int, events: AsyncIterator[AnswerEvent], language: Language
+) -> AsyncIterator[bytes]:
     def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
         payload = {
             "id": completion_id,
@@ -123,9 +135,23 @@ def _chunks(completion_id: str, created: int, answer: Answer, sources: str, cita
         return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
 
     yield chunk({"role": "assistant", "content": ""})
-    for part in answer_parts(answer.answer):
-        yield chunk({"content": part})
-    if sources:
-        yield chunk({"content": f"\n\n{sources}"})
-    yield chunk({}, "stop", citations=citations, answered=answer.answered)
+    try:
+        async for event in events:
+            if event.kind == "token":
+                yield chunk({"content": event.text})
+            elif event.kind == "notice" and event.reset:
+                # Deltas cannot be taken back: the fallback answer, which begins with the notice
+                # text, follows the broken-off text as a new paragraph.
+                yield chunk({"content": "\n\n"})
+            elif event.kind == "done" and event.answer is not None:
+                answer = event.answer
+                if sources := sources_block(answer, language):
+                    yield chunk({"content": f"\n\n{sources}"})
+                citations = [c.model_dump() for c in answer.citations]
+                yield chunk({}, "stop", citations=citations, answered=answer.answered)
+    except Exception:  # the status is sent already: end the stream with a readable note
+        log.exception("streamed chat completion failed")
+        yield chunk({"content": "\n\nInterner Fehler (internal error)."}, "stop")
+    finally:
+        await events.aclose()
     yield b"data: [DONE]\n\n"

@@ -61,7 +61,7 @@ def test_stream_sends_parts_then_citations_then_done(reader):
     full = reader.post("/api/v1/ask", json={"question": QUESTION}).json()
     assert text == full["answer"]
     assert events[-2][1]["citations"] == full["citations"]
-    assert events[-1][1] == {"answered": True}
+    assert events[-1][1] == {"answered": True, "answer": full["answer"]}
 
 
 @pytest.mark.parametrize(
