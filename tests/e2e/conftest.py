@@ -7,10 +7,12 @@ ingested by the app's own startup, as in production. The model is the session-wi
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,26 +57,45 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory, encoder) -> Iterator[LiveServer]:
+@contextmanager
+def serve_live(settings, encoder, name: str = "e2e-uvicorn") -> Iterator[LiveServer]:
+    """The app built from ``settings`` under uvicorn on a free loopback port, until the block ends."""
     from assistant.container import Container
     from assistant.server import create_app
 
-    settings = server_settings(tmp_path_factory.mktemp("e2e-store"))
     app = create_app(settings, Container(settings, encoder=encoder))
-    port = free_port()
     # A short graceful shutdown: closed browser pages can leave idle event-stream connections behind.
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=3)
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", timeout_graceful_shutdown=3)
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{config.port}"
     _wait_until_healthy(url, thread)
     try:
         yield LiveServer(url=url, app=app)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, encoder) -> Iterator[LiveServer]:
+    with serve_live(server_settings(tmp_path_factory.mktemp("e2e-store")), encoder) as server:
+        yield server
+
+
+def sse_events(lines) -> list[tuple[str, dict]]:
+    """(event name, decoded data) pairs of a server-sent-events body."""
+    events, name, data = [], None, []
+    for line in lines:
+        if line.startswith("event:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("data:"):
+            data.append(line.split(":", 1)[1].strip())
+        elif not line and name:
+            events.append((name, json.loads("\n".join(data))))
+            name, data = None, []
+    return events
 
 
 def _wait_until_healthy(url: str, thread: threading.Thread, timeout: float = 180.0) -> None:

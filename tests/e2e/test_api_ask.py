@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+
+from tests.e2e.conftest import sse_events
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +53,7 @@ def test_stream_sends_parts_then_citations_then_done(reader):
     with reader.stream("POST", "/api/v1/ask/stream", json={"question": QUESTION}) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        events = _sse_events(response.iter_lines())
+        events = sse_events(response.iter_lines())
     names = [name for name, _ in events]
     assert names[-2:] == ["citations", "done"]
     assert set(names[:-2]) == {"part"} and len(names) >= 3
@@ -106,16 +106,3 @@ def test_openapi_docs_are_served(live_server):
     for path in ("/api/v1/ask", "/api/v1/ask/stream", "/api/v1/documents", "/api/v1/documents/{document_id}",
                  "/api/v1/jobs/{job_id}", "/v1/chat/completions", "/v1/models", "/healthz", "/readyz"):
         assert path in spec["paths"], path
-
-
-def _sse_events(lines) -> list[tuple[str, dict]]:
-    events, name, data = [], None, []
-    for line in lines:
-        if line.startswith("event:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("data:"):
-            data.append(line.split(":", 1)[1].strip())
-        elif not line and name:
-            events.append((name, json.loads("\n".join(data))))
-            name, data = None, []
-    return events

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
 
 import openai
 import pytest
-import uvicorn
 
-from tests.e2e.conftest import READER_KEY, LiveServer, _wait_until_healthy, free_port, server_settings
+from tests.e2e.conftest import READER_KEY, LiveServer, serve_live, server_settings, sse_events
 from tests.fakes.llm_servers import FakeOpenAI, Reply
 
 pytestmark = pytest.mark.e2e
@@ -34,24 +32,11 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture(scope="module")
 def llm_server(tmp_path_factory, encoder, fake_openai) -> Iterator[LiveServer]:
-    from assistant.container import Container
-    from assistant.server import create_app
-
     settings = server_settings(
         tmp_path_factory.mktemp("e2e-llm-store"), llm="openai", llm_base_url=fake_openai.url, llm_model="fake"
     )
-    app = create_app(settings, Container(settings, encoder=encoder))
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", timeout_graceful_shutdown=3)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="e2e-uvicorn-llm", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{config.port}"
-    _wait_until_healthy(url, thread)
-    try:
-        yield LiveServer(url=url, app=app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serve_live(settings, encoder, name="e2e-uvicorn-llm") as server:
+        yield server
 
 
 @pytest.fixture
@@ -63,7 +48,7 @@ def llm_reader(llm_server):
 def test_ask_stream_sends_the_model_tokens_as_parts(llm_reader, fake_openai):
     with llm_reader.stream("POST", "/api/v1/ask/stream", json={"question": QUESTION}) as response:
         assert response.status_code == 200
-        events = _sse_events(response.iter_lines())
+        events = sse_events(response.iter_lines())
     names = [name for name, _ in events]
     assert names == ["part"] * len(TOKENS) + ["citations", "done"]
     assert [data["text"] for name, data in events if name == "part"] == TOKENS
@@ -104,16 +89,3 @@ def test_disconnect_stops_the_answer_quietly(llm_reader, fake_openai, caplog):
     assert not [m for m in messages if "answered in" in m or "failed" in m], messages
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], messages
     assert llm_reader.get("/readyz").status_code == 200
-
-
-def _sse_events(lines) -> list[tuple[str, dict]]:
-    events, name, data = [], None, []
-    for line in lines:
-        if line.startswith("event:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("data:"):
-            data.append(line.split(":", 1)[1].strip())
-        elif not line and name:
-            events.append((name, json.loads("\n".join(data))))
-            name, data = None, []
-    return events
