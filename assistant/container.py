@@ -81,6 +81,16 @@ class Container:
     def encoder_provider(self) -> SentenceEncoder:
         return self.encoder
 
+    def warm_up(self, max_chunks: int = 2000) -> None:
+        """Does once, before the first user waits, what the first question would otherwise pay for:
+        the model's first inference, the lexical index, the relevance references, and for a corpus of
+        modest size the sentence vectors the answerer quotes from. Never calls a language model."""
+        question = "Worum geht es in den Dokumenten?"
+        extractive = getattr(self.answerer, "extractive", self.answerer)  # an LLM answerer wraps it
+        extractive.score_units(question, self.retrieval.retrieve(question, self.settings.top_k))
+        if self.store.count_live() <= max_chunks:
+            extractive.warm([text for _, texts, _ in self.store.iter_live_chunks() for text in texts])
+
     def ensure_corpus(self) -> bool:
         """Ingests the bundled corpus when the store holds no document; True if it did."""
         if not self.documents.is_empty() or not self.settings.corpus_dir.is_dir():

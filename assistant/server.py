@@ -122,6 +122,7 @@ def _warm_up(container: Container) -> None:
     container.chat  # noqa: B018 - builds the encoder, retrieval and answerer once, not per request
     if container.ensure_corpus():
         startup_log.info("Beispielkorpus aufgenommen / bundled corpus ingested")
+    container.warm_up()
     startup_log.info("Bereit / ready: %d Dokument(e)", len(container.documents.list_documents()))
 
 
