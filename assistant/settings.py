@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     passage_prefix: str | None = Field(
         default=None, description="Prefix for passages; default: 'passage: ' for e5 models, else none."
     )
+    embedding_backend: Literal["onnx-int8", "onnx", "torch-int8", "torch"] = Field(
+        default="onnx-int8",
+        description="Inference engine for the model; exported once and cached. Falls back to torch if impossible.",
+    )
     embedding_batch_size: int = Field(default=16, ge=1, le=512)
     torch_threads: int | None = Field(default=None, ge=1, description="CPU threads for the model.")
 
