@@ -190,6 +190,78 @@ def documents_remove(document_id: Annotated[str, typer.Argument(help="Dokument-I
     out.print(f"Entfernt / removed: {document_id}")
 
 
+@app.command("eval")
+def evaluate(
+    file: Annotated[
+        Path, typer.Argument(help='JSONL: je Zeile {"question": …, "document_id": …, "expected": […]}.')
+    ],
+    top_k: Annotated[
+        int | None, typer.Option("--top-k", min=1, max=50, help="Passagen pro Frage (Standard: top_k).")
+    ] = None,
+    filters: Annotated[
+        list[str] | None, typer.Option("--filter", help="Metadatenfilter schlüssel=wert, wiederholbar.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Ein JSON-Objekt ausgeben.")] = False,
+) -> None:
+    """Eigene Testfragen auswerten / evaluate your own questions: hit rate, MRR, answer phrases."""
+    from assistant.services.evaluation import EvalFileError, EvaluationService, load_cases
+
+    try:
+        cases = load_cases(file)
+        parsed = parse_filter_args(filters or [])
+    except (EvalFileError, FilterError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    container = _container()
+    container.ensure_corpus()
+    service = EvaluationService(container.chat, lambda: [d.id for d in container.documents.list_documents()])
+    k = top_k or container.settings.top_k
+    with Progress(
+        TextColumn("[bold]Auswertung[/bold]"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("", total=len(cases))
+        report = service.run(cases, k, parsed, lambda done, total: bar.update(task, completed=done))
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    print_eval_report(report)
+
+
+def print_eval_report(report) -> None:
+    from rich.markup import escape
+
+    def rate(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1%}"
+
+    summary = Table(title=f"Auswertung / evaluation: {len(report.results)} Fragen, k={report.k}")
+    summary.add_column("Kennzahl / metric")
+    summary.add_column("Wert", justify="right")
+    summary.add_column("Fragen", justify="right")
+    summary.add_row("Trefferquote Dokument / hit rate", rate(report.hit_rate), str(len(report.with_document)))
+    summary.add_row("MRR", "–" if report.mrr is None else f"{report.mrr:.3f}", str(len(report.with_document)))
+    summary.add_row(
+        "Antwort enthält Phrase / answer hit rate", rate(report.answer_hit_rate), str(len(report.with_expected))
+    )
+    summary.add_row(
+        "Phrase in Passagen / phrase in passages", rate(report.passage_phrase_hit_rate), str(len(report.with_expected))
+    )
+    out.print(summary)
+    if report.unknown_documents:
+        out.print(f"[yellow]Unbekannte Dokument-IDs / unknown document ids: {', '.join(report.unknown_documents)}[/yellow]")
+    if not report.failures:
+        out.print("[green]Keine fehlgeschlagene Frage / no failing question.[/green]")
+        return
+    out.print(f"[bold]Fehlgeschlagen / failing: {len(report.failures)}[/bold]")
+    for r in report.failures:
+        out.print(f"[bold]Zeile {r.line}[/bold]: {escape(r.question)}", highlight=False)
+        details = f"  Grund/reason: {', '.join(r.reasons)} · Rang/rank: {r.rank or '–'}"
+        details += f" · Dokumente: {', '.join(r.documents[:5]) or '–'}"
+        out.print(escape(details), highlight=False, soft_wrap=True)
+        if r.answer is not None:
+            answer = escape(" ".join(r.answer.split())[:300])
+            out.print(f"  Antwort/answer: {answer}", highlight=False, soft_wrap=True)
+
+
 def print_answer(answer: Answer, language) -> None:
     out.print(answer.answer, highlight=False, markup=False)
     if not answer.citations:

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         default="hybrid", description="Dense (Chroma), lexical (BM25) or both fused."
     )
     hybrid_dense_weight: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="Weight of the dense side in score fusion (chosen on data)."
+        default=0.6, ge=0.0, le=1.0, description="Weight of the dense side in score fusion (chosen on data)."
     )
     fusion_candidates: int = Field(default=30, ge=5, le=500, description="Candidates per side before fusion.")
     answer_language: Literal["auto", "de", "en"] = Field(

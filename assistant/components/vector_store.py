@@ -74,6 +74,9 @@ class ChunkStore:
             f"{collection_prefix}_documents", embedding_function=None
         )
         self.max_batch = int(client.get_max_batch_size())
+        # The last revision this process wrote: its own readers must see its writes at once,
+        # without waiting for their periodic check of the shared token.
+        self.local_revision: str | None = None
 
     # chunks
     def add_hidden_chunks(
@@ -188,6 +191,7 @@ class ChunkStore:
         # A random token, not a counter: concurrent writers need no read-modify-write.
         value = uuid.uuid4().hex
         self.registry.upsert(ids=[REVISION_ID], embeddings=[_PLACEHOLDER_VECTOR], metadatas=[{"value": value}])
+        self.local_revision = value
         return value
 
 

@@ -50,7 +50,7 @@ class ExtractiveConfig:
     passages_considered: int = 4
     max_units: int = 3
     # A unit joins the best one when its score is at most this far below.
-    score_gap: float = 0.04
+    score_gap: float = 0.05
     # Score = cosine(question, unit) + weights x (IDF-weighted share of the question's content
     # words in the unit, fused retrieval score of the unit's passage).
     lexical_weight: float = 0.15

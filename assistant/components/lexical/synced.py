@@ -56,7 +56,8 @@ class SyncedLexicalIndex:
 
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self._checked_at < self.check_interval_s and self._revision is not None:
+        own_write = self.store.local_revision is not None and self.store.local_revision != self._revision
+        if not (force or own_write) and now - self._checked_at < self.check_interval_s and self._revision is not None:
             return
         with self._lock:
             self._checked_at = now
