@@ -6,13 +6,17 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test test-fast test-integration setup setup-test browser bench lint clean
+.PHONY: run test test-fast test-integration test-chroma-server setup setup-test browser bench lint clean
 
 run: setup ## install, ingest the bundled corpus if the store is empty, start the assistant
 	$(BIN)/assistant run --host $(HOST) --port $(PORT)
 
-test: setup-test browser ## install and run the whole test suite (what CI runs)
+test: setup-test browser ## install and run the whole test suite (what CI runs), then the server tier
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-chroma-server
+
+test-chroma-server: setup-test ## the integration tier again, against a real `chroma run` server (started and stopped here)
+	$(BIN)/python -m tests.run_with_chroma $(BIN)/python -m pytest tests/integration -m "slow and not large_index"
 
 test-fast: setup-test ## unit tier only: seconds, no model, no browser
 	$(BIN)/python -m pytest -m "not slow and not e2e"
@@ -43,7 +47,7 @@ browser: ## Debian's Chromium for the browser tests (never a downloaded browser 
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 bench: setup ## retrieval quality and latency figures
-	$(BIN)/python bench/answer_latency.py
+	$(BIN)/python bench/answers.py
 
 lint: setup-test
 	$(BIN)/ruff check .

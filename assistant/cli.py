@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.components.vector_store import StoreUnavailable
 from assistant.container import Container
 from assistant.filters import FilterError, parse_filter_args
 from assistant.i18n import text
@@ -21,6 +22,7 @@ from assistant.server import serve_command
 from assistant.services.chat import QuestionError
 from assistant.services.documents import DocumentNotFound
 from assistant.settings import Settings
+from assistant.startup import EXIT_STORAGE, StorageProblem, check_storage, explain_failure
 
 app = typer.Typer(
     help="Strategie-Assistent: Fragen an Strategiedokumente, mit Quellen. / Questions over strategy documents, with sources.",
@@ -36,7 +38,9 @@ err = Console(stderr=True)
 
 
 def _container() -> Container:
-    return Container(Settings(), progress=lambda message: err.print(f"[dim]{message}[/dim]"))
+    settings = Settings()
+    check_storage(settings)  # before the model loads: a read-only or full data dir is told at once
+    return Container(settings, progress=lambda message: err.print(f"[dim]{message}[/dim]"))
 
 
 @app.callback()
@@ -280,7 +284,26 @@ def print_answer(answer: Answer, language) -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except StoreUnavailable as exc:
+        err.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise SystemExit(EXIT_STORAGE) from exc
+    except Exception as exc:
+        problem = _storage_problem(exc)
+        if problem is None:
+            raise
+        err.print(problem.message, style="red", markup=False, highlight=False, soft_wrap=True)
+        raise SystemExit(EXIT_STORAGE) from exc
+
+
+def _storage_problem(exc: Exception) -> StorageProblem | None:
+    """A read-only or full data directory met after startup, told like at startup; None otherwise."""
+    try:
+        settings = Settings()
+    except Exception:  # the settings themselves are what failed: let that error speak
+        return None
+    return explain_failure(exc, settings)
 
 
 if __name__ == "__main__":

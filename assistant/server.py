@@ -26,7 +26,9 @@ from assistant.api.docs import DOCS_URL, add_local_docs, local_swagger_assets
 from assistant.api.errors import install_error_handlers
 from assistant.api.jobs import JobRegistry
 from assistant.api.options import ServerOptions
+from assistant.api.rate_limit import RateLimit
 from assistant.api.routes import include_routes
+from assistant.components.vector_store import StoreUnavailable
 from assistant.container import Container
 from assistant.settings import Settings
 
@@ -45,6 +47,12 @@ Authentifizierung (wenn Schlüssel konfiguriert sind): `Authorization: Bearer <S
 `X-API-Key: <Schlüssel>`. Leseschlüssel dürfen fragen und Dokumente ansehen, Bearbeitungsschlüssel
 zusätzlich Dokumente ändern. Fehler haben immer die Form `{"error": {"code": …, "message": …}}`.
 """
+
+
+LOGIN_MESSAGE = (
+    "Bitte mit Ihrem Namen und Ihrem Zugangsschlüssel (API-Schlüssel) anmelden. "
+    "(Sign in with your name and your access key.)"
+)
 
 
 class UnsafeBind(RuntimeError):
@@ -78,6 +86,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.state.ready = False
     install_error_handlers(app)
     app.add_middleware(JsonTooLarge)
+    if options.rate_limit_per_minute:
+        app.add_middleware(RateLimit, per_minute=options.rate_limit_per_minute, burst=options.rate_limit_burst)
     if options.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -87,6 +97,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         )
     include_routes(app, options)
     blocks = build_ui(app.state.container, options, app.state.api_keys)
+    login = _web_login(app.state.api_keys) if options.web_login else {}
     return gr.mount_gradio_app(
         app,
         blocks,
@@ -99,7 +110,17 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         ssr_mode=False,
         mcp_server=False,
         max_file_size=options.max_file_bytes,
+        **login,
     )
+
+
+def _web_login(keys: ApiKeys) -> dict:
+    """Gradio's login form: any name, and a reader or editor key as the password."""
+
+    def check(username: str, password: str) -> bool:
+        return bool(username.strip()) and keys.role_for(password) is not None
+
+    return {"auth": check, "auth_message": LOGIN_MESSAGE}
 
 
 @contextlib.asynccontextmanager
@@ -118,6 +139,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _warm_up(container: Container) -> None:
+    # First, before any question: an ingestion cut off by a killed process is finished or undone.
+    settled = container.documents.recover()
+    if settled:
+        startup_log.info("%d unterbrochene Aufnahme(n) bereinigt / interrupted ingestion(s) settled", settled)
     startup_log.info("Modell wird geladen / loading the model …")
     container.chat  # noqa: B018 - builds the encoder, retrieval and answerer once, not per request
     if container.ensure_corpus():
@@ -130,7 +155,8 @@ def check_bind(settings: Settings, host: str) -> None:
     """Refuses an open API on the network; warns when running without keys on loopback."""
     options = ServerOptions.from_settings(settings)
     if options.keys_configured:
-        log.info("API keys configured: API requests need a key; the web chat is open to everyone who can reach it.")
+        web = "the web UI asks for a key too" if options.web_login else "the web chat is open (ASSISTANT_WEB_LOGIN=false)"
+        log.info("API keys configured: API requests need a key; %s.", web)
         return
     if is_loopback(host):
         log.warning(
@@ -159,14 +185,23 @@ def is_loopback(host: str) -> bool:
 
 
 def serve_container(container: Container, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Runs until stopped. Refuses (exit code 2) to serve an open API on a non-loopback address."""
+    """Runs until stopped. Refuses to serve an open API on a non-loopback address (exit code 2) and
+    to start on a data directory it cannot write to (exit code 3)."""
     import uvicorn
+
+    from assistant.startup import EXIT_STORAGE, StorageError, check_storage
 
     try:
         check_bind(container.settings, host)
     except UnsafeBind as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(2) from exc
+    try:
+        check_storage(container.settings)
+        container.store  # noqa: B018 - an unreachable Chroma server is said plainly, before the model loads
+    except (StorageError, StoreUnavailable) as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(EXIT_STORAGE) from exc
     app = create_app(container.settings, container)
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
 

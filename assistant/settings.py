@@ -78,6 +78,12 @@ class Settings(BaseSettings):
         default="auto", description="Language of fixed phrases; 'auto' follows the question."
     )
     max_question_chars: int = Field(default=2000, ge=10, description="Longest accepted question.")
+    history_turns: int = Field(
+        default=4,
+        ge=0,
+        le=100,
+        description="Most recent conversation turns read for a follow-up; older turns are ignored, not refused.",
+    )
     max_file_mb: float = Field(default=50.0, gt=0, description="Largest accepted document.")
 
     # Language model (optional; default: extractive answers, no model)
@@ -110,10 +116,18 @@ class Settings(BaseSettings):
         default=False, description="Allow binding to a non-loopback address without any API key."
     )
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (closed by default).")
+    web_login: bool | None = Field(
+        default=None,
+        description="The web UI asks for a name and an API key first; default: on whenever API keys are configured.",
+    )
     upload_job_files: int = Field(default=5, ge=1, description="Uploads with more files run as a background job.")
     upload_job_mb: float = Field(default=20.0, gt=0, description="Uploads larger than this run as a background job.")
     max_upload_files: int = Field(default=50, ge=1, description="Most files in one upload.")
     ask_concurrency: int = Field(default=4, ge=1, description="Questions answered at the same time.")
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="API requests per minute and client address (0 = no limit)."
+    )
+    rate_limit_burst: int = Field(default=60, ge=1, description="Requests a client may send at once before the limit applies.")
 
     @field_validator("data_dir", "corpus_dir", "model_cache_dir", mode="after")
     @classmethod

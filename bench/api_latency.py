@@ -12,20 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import numpy as np
+from _server import assistant_server
 
-PROJECT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
     "Wie viele Krankenhäuser haben sich in Baden-Württemberg zusammengeschlossen?",
     "Welche drei Arbeitsgruppen gibt es im Strategieprozess?",
@@ -34,39 +27,6 @@ QUESTIONS = [
     "Welche Zukunftsthemen stehen im Fokus des Kompetenzverbundes?",
     "What is the vision of the Medizin.NRW cluster?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def local_server():
-    port = free_port()
-    with tempfile.TemporaryDirectory() as data:
-        env = {**os.environ, "ASSISTANT_DATA_DIR": data, "ASSISTANT_MODEL_CACHE_DIR": str(PROJECT / "data/models")}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-            cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 600
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None:
-                    raise SystemExit("server exited during startup")
-                time.sleep(0.5)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
 
 
 def stream_timings(client: httpx.Client, url: str, question: str) -> tuple[float, float]:
@@ -148,8 +108,8 @@ def main() -> None:
     if args.url:
         result = measure(args.url, args.rounds, args.clients, args.seconds)
     else:
-        with local_server() as url:
-            result = measure(url, args.rounds, args.clients, args.seconds)
+        with assistant_server() as server:
+            result = measure(server.url, args.rounds, args.clients, args.seconds)
     if args.json:
         print(json.dumps(result, indent=2))
         return

@@ -35,7 +35,10 @@ def is_valid_document_id(value: str) -> bool:
 def safe_filename(filename: str) -> str:
     """Only the last path component, without control characters: upload names are untrusted."""
     name = re.split(r"[\\/]", filename)[-1]
+    # A tab or line break separated words; dropping it would glue them together.
+    name = re.sub(r"[\t\n\r\v\f]+", " ", name)
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    name = re.sub(r" {2,}", " ", name)
     return name[:200] or "upload"
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing
 from typing import Any
 
+from assistant.components.vector_store import StoreUnavailable
 from assistant.container import Container
 from assistant.filters import FilterError
 from assistant.models import DocumentInfo, Turn
@@ -60,6 +61,9 @@ def make_ask(container: Container) -> Callable[..., Iterator[str]]:
                         yield answer_html(event.answer.answer, event.answer, lang)
         except (QuestionError, FilterError) as exc:
             yield notice_html(str(exc))
+        except StoreUnavailable as exc:
+            log.error("chat answer failed: %s", exc)
+            yield notice_html(t(lang, "store_unavailable"), "error")
         except Exception:  # the reader gets a calm message, the log gets the traceback
             log.exception("chat answer failed")
             yield notice_html(t(lang, "chat_error"), "error")

@@ -39,6 +39,10 @@ TEXTS: dict[str, dict[UiLanguage, str]] = {
         "de": "Versuchen Sie eine andere Formulierung oder heben Sie Filter auf.",
         "en": "Try different wording or remove filters.",
     },
+    "store_unavailable": {
+        "de": "Der Dokumentenspeicher ist gerade nicht erreichbar. Bitte versuchen Sie es in einer Minute erneut.",
+        "en": "The document store cannot be reached right now. Please try again in a minute.",
+    },
     "chat_error": {
         "de": "Die Frage konnte nicht beantwortet werden. Bitte versuchen Sie es erneut.",
         "en": "The question could not be answered. Please try again.",

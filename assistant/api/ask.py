@@ -12,8 +12,10 @@ from fastapi.sse import format_sse_event
 
 from assistant.api import deps
 from assistant.api.auth import require_reader
+from assistant.api.errors import STORE_UNAVAILABLE
 from assistant.api.schemas import JSON_BODY_LIMIT, AskRequest
 from assistant.components.answerer.llm import AnswerEvent
+from assistant.components.vector_store import StoreUnavailable
 from assistant.filters import normalize_filters
 from assistant.models import Answer
 
@@ -68,9 +70,16 @@ async def ask_stream(request: Request, body: AskRequest) -> StreamingResponse:
     # Input errors become JSON responses: once the stream has begun, the status is fixed at 200.
     chat.validate(body.question)
     normalize_filters(body.filters)
-    events = chat.stream(body.question, body.history, body.filters, body.top_k)
+    events = deps.stream_thread(request, chat.stream(body.question, body.history, body.filters, body.top_k))
+    # Retrieval runs before the first event, so awaiting it here turns an unreachable store into
+    # a real 503 instead of an error event inside a 200.
+    try:
+        first = await anext(events, None)
+    except BaseException:
+        await events.aclose()
+        raise
     return StreamingResponse(
-        answer_events(deps.stream_thread(request, events)),
+        answer_events(_prepend(first, events)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -90,11 +99,24 @@ async def answer_events(events: AsyncIterator[AnswerEvent]) -> AsyncIterator[byt
                 citations = [c.model_dump() for c in result.citations]
                 yield _event("citations", {"citations": citations, "answered": result.answered})
                 yield _event("done", {"answered": result.answered, "answer": result.answer})
-    except Exception:  # the status is sent already: the client learns of the failure from an event
+    except StoreUnavailable as exc:  # the status is sent already: the client learns of it from an event
+        log.error("streamed answer failed: %s", exc)
+        yield _event("error", {"code": "store_unavailable", "message": STORE_UNAVAILABLE})
+    except Exception:
         log.exception("streamed answer failed")
         yield _event("error", {"code": "internal_error", "message": "Interner Fehler (internal error)."})
     finally:
         await events.aclose()
+
+
+async def _prepend(first: AnswerEvent | None, rest: AsyncIterator[AnswerEvent]) -> AsyncIterator[AnswerEvent]:
+    try:
+        if first is not None:
+            yield first
+        async for event in rest:
+            yield event
+    finally:
+        await rest.aclose()
 
 
 def _event(name: str, data: dict) -> bytes:

@@ -34,6 +34,9 @@ _STATUS_CODES = {
 }
 
 
+STORE_UNAVAILABLE = "Der Dokumentenspeicher ist nicht erreichbar (store unavailable)."
+
+
 class ApiError(Exception):
     def __init__(
         self,
@@ -74,9 +77,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [_problem(e) for e in exc.errors()]
-        first = problems[0] if problems else {"field": "", "message": ""}
+        first = problems[0] if problems else {"field": "", "message": "", "type": ""}
         where = f" ({first['field']})" if first["field"] else ""
-        message = f"Ungültige Eingabe{where}: {first['message']} (invalid request)."
+        explained = _EXPLAINED.get(first["type"])
+        if explained and (first["type"] != "missing" or not first["field"]):
+            message = f"Ungültige Eingabe: {explained} – {first['message']}"
+        else:
+            message = f"Ungültige Eingabe{where}: {first['message']} (invalid request)."
         return error_response(422, "invalid_request", message, problems)
 
     @app.exception_handler(StarletteHTTPException)
@@ -103,7 +110,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreUnavailable)
     async def _store(request: Request, exc: StoreUnavailable) -> JSONResponse:
         log.error("document store unavailable: %s", exc)
-        return error_response(503, "store_unavailable", "Der Dokumentenspeicher ist nicht erreichbar (store unavailable).")
+        return error_response(503, "store_unavailable", STORE_UNAVAILABLE)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -111,6 +118,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             500, "internal_error", "Interner Fehler; Details stehen im Server-Protokoll (internal error)."
         )
+
+
+# German explanations for the mistakes scripts make most; pydantic's English text follows as detail.
+_EXPLAINED = {
+    "json_invalid": "Der Anfragetext ist kein gültiges JSON (invalid JSON)",
+    "missing": "Der Anfragetext fehlt (request body missing)",
+    "model_attributes_type": "Der Anfragetext muss ein JSON-Objekt sein (must be a JSON object)",
+    "dict_type": "Der Anfragetext muss ein JSON-Objekt sein (must be a JSON object)",
+}
 
 
 def _problem(error: dict[str, Any]) -> dict[str, str]:

@@ -30,10 +30,15 @@ async def healthz() -> dict[str, str]:
 async def readyz(request: Request) -> JSONResponse:
     model_loaded = bool(getattr(request.app.state, "ready", False))
     count: int | None = None
+    container = deps.container(request)
     try:
         with anyio.fail_after(READY_TIMEOUT_SECONDS):
-            documents = deps.container(request).documents
-            count = len(await anyio.to_thread.run_sync(documents.list_documents))
+            # In a thread, like building the store: both talk to Chroma, which may be a remote server.
+            # Abandoned on timeout, so a Chroma host that stops answering cannot hold the probe.
+            documents = await anyio.to_thread.run_sync(
+                lambda: container.documents.list_documents(), abandon_on_cancel=True
+            )
+            count = len(documents)
     except Exception as exc:  # any failure to reach the store means "not ready", never a 500
         log.warning("readiness check: store not reachable: %s", exc)
     ready = model_loaded and count is not None

@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.api.errors import STORE_UNAVAILABLE
+from assistant.components.vector_store import StoreUnavailable
 from assistant.models import FileResult
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,10 @@ class JobRegistry:
 
         try:
             results = work(progress)
+        except StoreUnavailable as exc:
+            log.error("ingestion job %s stopped: %s", job_id, exc)
+            self._update(job_id, status="failed", error=STORE_UNAVAILABLE, finished_at=_now())
+            return
         except Exception as exc:  # the job reports it; the worker thread must survive
             log.exception("ingestion job %s failed", job_id)
             self._update(job_id, status="failed", error=f"Interner Fehler (internal error): {exc}", finished_at=_now())

@@ -57,7 +57,9 @@ class ChatCompletionRequest(BaseModel):
     # Sampling options (temperature, max_tokens, ...) are accepted and ignored: answers are extractive.
     model_config = ConfigDict(extra="allow")
     model: str | None = None
-    messages: list[Message] = Field(min_length=1, max_length=100)
+    # No cap on the number of messages: clients resend whole conversations, only the recent turns are
+    # read (ASSISTANT_HISTORY_TURNS), and the 1 MB body limit bounds the size.
+    messages: list[Message] = Field(min_length=1)
     stream: bool = False
     filters: dict[str, str | list[str]] | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)

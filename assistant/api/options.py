@@ -26,6 +26,9 @@ class ServerOptions:
     job_threshold_files: int = 5
     job_threshold_mb: float = 20.0
     ask_concurrency: int = 4
+    web_login: bool = False
+    rate_limit_per_minute: int = 600
+    rate_limit_burst: int = 60
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ServerOptions:
@@ -33,9 +36,13 @@ class ServerOptions:
             value = getattr(settings, name, None)
             return default if value is None else value
 
+        reader_keys = _keys(get("api_keys_reader", ()))
+        editor_keys = _keys(get("api_keys_editor", ()))
         return cls(
-            reader_keys=_keys(get("api_keys_reader", ())),
-            editor_keys=_keys(get("api_keys_editor", ())),
+            reader_keys=reader_keys,
+            editor_keys=editor_keys,
+            # A login nobody could pass is worse than none: without keys there is nothing to log in with.
+            web_login=bool(get("web_login", True)) and bool(reader_keys or editor_keys),
             allow_unauthenticated_remote=bool(get("allow_unauthenticated_remote", False)),
             cors_origins=_keys(get("cors_origins", ())),
             max_file_mb=float(settings.max_file_mb),
@@ -43,6 +50,8 @@ class ServerOptions:
             job_threshold_files=int(get("upload_job_files", cls.job_threshold_files)),
             job_threshold_mb=float(get("upload_job_mb", cls.job_threshold_mb)),
             ask_concurrency=int(get("ask_concurrency", cls.ask_concurrency)),
+            rate_limit_per_minute=int(get("rate_limit_per_minute", cls.rate_limit_per_minute)),
+            rate_limit_burst=int(get("rate_limit_burst", cls.rate_limit_burst)),
         )
 
     @property

@@ -23,8 +23,12 @@ class AskRequest(BaseModel):
     )
 
     question: str = Field(description="Die Frage, Deutsch oder Englisch.")
+    # No count limit: clients resend the whole conversation, and only the last `history_turns` turns
+    # are read. The body limit bounds the size.
     history: list[Turn] = Field(
-        default_factory=list, max_length=50, description="Earlier turns, oldest first, for follow-up questions."
+        default_factory=list,
+        description="Earlier turns, oldest first, for follow-up questions; only the most recent "
+        "`ASSISTANT_HISTORY_TURNS` (default 4) are used, older ones are ignored.",
     )
     filters: dict[str, str | list[str]] | None = Field(
         default=None, description="Metadata filters: region, document_type, document_id, language."

@@ -10,13 +10,17 @@ holds the old content hash.
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import chromadb
+import httpx
 import numpy as np
+from chromadb.api.base_http_client import BaseHTTPClient
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.settings import Settings
@@ -25,6 +29,16 @@ REVISION_ID = "__revision__"
 # The registry holds no vectors, but Chroma requires one per record (and would otherwise call its
 # default embedding function, which downloads a model).
 _PLACEHOLDER_VECTOR = [1.0]
+# Extra neighbours fetched so that a few hidden (half-written) chunks do not force a second query.
+_HIDDEN_SLACK = 8
+
+# chromadb 1.x builds its HTTP session with timeout=None and has no setting for it
+# (chromadb/api/fastapi.py): a Chroma host that stops answering would hold every request forever.
+# Short connect and pool waits make an unreachable server a quick 503; the read limit leaves room
+# for the largest batch write on a busy server.
+HTTP_TIMEOUT = httpx.Timeout(30.0, connect=3.0, pool=3.0)
+
+log = logging.getLogger(__name__)
 
 Metadata = dict[str, Any]
 
@@ -45,16 +59,71 @@ def make_client(settings: Settings):
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     try:
         if settings.chroma_host:
-            return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
+            return _http_client(settings, chroma_settings)
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     except Exception as exc:  # chromadb raises many unrelated types for "cannot open"
-        where = (
-            f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_dir
+        hint = (
+            " Läuft dort `chroma run`? ASSISTANT_CHROMA_HOST/ASSISTANT_CHROMA_PORT prüfen (is the Chroma server running?)"
+            if settings.chroma_host
+            else ""
         )
-        raise StoreUnavailable(f"Chroma-Speicher nicht erreichbar ({where}): {exc}") from exc
+        raise StoreUnavailable(f"Chroma-Speicher nicht erreichbar ({_where(settings)}): {exc}.{hint}") from exc
+
+
+def _http_client(settings: Settings, chroma_settings: ChromaSettings):
+    # The client's constructor already talks to the server, without a timeout: one bounded
+    # heartbeat first turns an unreachable host into a quick failure.
+    api_url = BaseHTTPClient.resolve_url(
+        chroma_server_host=settings.chroma_host,
+        chroma_server_http_port=settings.chroma_port,
+        default_api_path=chroma_settings.chroma_server_api_default_path,
+    )
+    httpx.get(f"{api_url}/heartbeat", timeout=HTTP_TIMEOUT).raise_for_status()
+    client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = HTTP_TIMEOUT
+    else:
+        log.warning("chromadb's HTTP session not found: requests to Chroma run without a timeout")
+    return client
+
+
+def _where(settings: Settings) -> str:
+    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_dir)
+
+
+@contextmanager
+def _reachable(location: str) -> Iterator[None]:
+    """Turns "the Chroma server cannot be reached" (refused, timed out, connection dropped) into
+    StoreUnavailable, so callers answer 503 instead of an internal error. Nothing is retried here:
+    the next request simply tries again, which is how the assistant recovers once Chroma is back."""
+    try:
+        yield
+    except httpx.TransportError as exc:
+        raise StoreUnavailable(f"Chroma-Speicher nicht erreichbar ({location}): {exc!r}") from exc
+
+
+class _Reachable:
+    """A Chroma collection (or client) whose calls raise StoreUnavailable when the server is out of
+    reach. Wrapping the handles, not each store method, covers every call, present and future."""
+
+    def __init__(self, target: Any, location: str) -> None:
+        self._target = target
+        self._location = location
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._target, name)
+        if not callable(attribute):
+            return attribute
+        return self._guarded(attribute)
+
+    def _guarded(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with _reachable(self._location):
+                return method(*args, **kwargs)
+
+        return call
 
 
 def clean_metadata(metadata: Mapping[str, Any]) -> Metadata:
@@ -64,14 +133,20 @@ def clean_metadata(metadata: Mapping[str, Any]) -> Metadata:
 
 class ChunkStore:
     def __init__(self, client, collection_prefix: str) -> None:
-        self.client = client
-        self.chunks = client.get_or_create_collection(
-            f"{collection_prefix}_chunks",
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
+        location = f"collection {collection_prefix}"
+        self.client = client = _Reachable(client, location)
+        # The handles stay valid across a restart of the Chroma server (collections are addressed
+        # by id, and the server keeps ids in its --path), so they are fetched once.
+        self.chunks = _Reachable(
+            client.get_or_create_collection(
+                f"{collection_prefix}_chunks",
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            ),
+            location,
         )
-        self.registry = client.get_or_create_collection(
-            f"{collection_prefix}_documents", embedding_function=None
+        self.registry = _Reachable(
+            client.get_or_create_collection(f"{collection_prefix}_documents", embedding_function=None), location
         )
         self.max_batch = int(client.get_max_batch_size())
         # The last revision this process wrote: its own readers must see its writes at once,
@@ -112,11 +187,21 @@ class ChunkStore:
         return len(hidden)
 
     def query(self, embedding: np.ndarray, k: int, where: Metadata | None) -> list[StoredChunk]:
-        live_where = _and({"live": True}, where)
+        # Filtering on `live` inside Chroma costs ~2.4x per query, yet hidden chunks exist only while a
+        # document is being written. So ask without it, drop hidden hits, and only when they crowded
+        # out live ones take the exact (filtered) path.
+        wanted = k + _HIDDEN_SLACK
+        hits = self._nearest(embedding, wanted, where)
+        live = [hit for hit in hits if hit.metadata.get("live") is True]
+        if len(live) >= k or len(hits) < wanted:
+            return live[:k]
+        return self._nearest(embedding, k, _and({"live": True}, where))
+
+    def _nearest(self, embedding: np.ndarray, k: int, where: Metadata | None) -> list[StoredChunk]:
         result = self.chunks.query(
             query_embeddings=[np.asarray(embedding, dtype=np.float32)],
             n_results=k,
-            where=live_where,
+            where=where or None,
             include=["documents", "metadatas", "distances"],
         )
         return [

@@ -58,7 +58,7 @@ class ChatService:
     ) -> tuple[str, Language, Retrieval]:
         question = self.validate(question)
         language = self.language_of(question)
-        query = self.rewrite(question, history or [])
+        query = self.rewrite(question, self.recent_turns(history))
         retrieval = self.retrieval.retrieve(query, top_k or self.settings.top_k, normalize_filters(filters))
         return question, language, retrieval
 
@@ -72,6 +72,15 @@ class ChatService:
                 f"(question too long)."
             )
         return question
+
+    def recent_turns(self, history: Sequence[Turn] | None) -> list[Turn]:
+        """The last ``history_turns`` turns. Clients resend the whole conversation with every
+        question, so a long chat must keep working: older turns are ignored, not refused. A user turn
+        is clipped to the question limit because a follow-up borrows its words as a search query."""
+        limit = self.settings.history_turns
+        recent = list(history or [])[-limit:] if limit else []
+        clip = self.settings.max_question_chars
+        return [Turn(role=t.role, content=t.content[:clip]) if t.role == "user" else t for t in recent]
 
     def language_of(self, question: str) -> Language:
         if self.settings.answer_language != "auto":

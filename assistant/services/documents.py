@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -12,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.components.embedding.encoder import SentenceEncoder
-from assistant.components.vector_store import ChunkStore
+from assistant.components.vector_store import ChunkStore, Metadata, StoreUnavailable, clean_metadata
 from assistant.language import detect_language
 from assistant.models import DocumentInfo, FileResult, IngestReport
 from assistant.settings import Settings
+from assistant.startup import explain_failure
 from ingest.chunking import chunk_blocks, embedding_text
 from ingest.cleanup import clean_blocks
 from ingest.identity import content_hash, document_id_for, index_version, safe_filename
@@ -26,7 +29,8 @@ log = logging.getLogger(__name__)
 
 METADATA_SUFFIX = ".meta.json"
 METADATA_FIELDS = ("id", "title", "region", "document_type", "language", "source")
-# A record still "indexing" after this long belongs to a process that died.
+# A record still "indexing" after this long belongs to a process that died, even where that process
+# cannot be checked (another host sharing a Chroma server).
 STALE_INTENT_SECONDS = 600
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -53,12 +57,12 @@ class DocumentService:
 
     # queries
     def list_documents(self) -> list[DocumentInfo]:
-        records = [r for r in self.store.list_records() if r.get("version")]
+        records = [r for r in self.store.list_records() if _listed(r)]
         return sorted((_info(r) for r in records), key=lambda d: d.title.lower())
 
     def get_document(self, document_id: str) -> DocumentInfo:
         record = self.store.get_record(document_id)
-        if not record or not record.get("version"):
+        if not record or not _listed(record):
             raise DocumentNotFound(document_id)
         return _info(record)
 
@@ -106,20 +110,30 @@ class DocumentService:
         try:
             _check_size(data, self.settings.max_file_mb)
             with self._lock(doc_id):
-                return self._ingest_locked(doc_id, filename, data, metadata)
-        except LoaderError as exc:
+                try:
+                    return self._ingest_locked(doc_id, filename, data, metadata)
+                except (LoaderError, StoreUnavailable):  # the store is down for every file: the caller says 503
+                    raise
+                except Exception as exc:  # one broken file must never abort a batch
+                    return self._failed(doc_id, filename, exc)
+        except LoaderError as exc:  # raised before any write
             return FileResult(
                 filename=filename, status="failed", document_id=doc_id, reason=exc.message, code=exc.code
             )
-        except Exception as exc:  # one broken file must never abort a batch
-            log.exception("ingestion of %s failed", filename)
-            return FileResult(
-                filename=filename,
-                status="failed",
-                document_id=doc_id,
-                reason=f"Interner Fehler beim Verarbeiten (internal error): {exc}",
-                code="internal_error",
-            )
+
+    def _failed(self, doc_id: str, filename: str, exc: Exception) -> FileResult:
+        """The result for a file whose ingestion raised; called with the document's lock held."""
+        problem = explain_failure(exc, self.settings)
+        if problem is None:
+            log.error("ingestion of %s failed", filename, exc_info=exc)
+            self._abandon(doc_id)
+            reason, code = f"Interner Fehler beim Verarbeiten (internal error): {exc}", "internal_error"
+        else:
+            # No clean-up write to a full or read-only store (embedded Chroma can block on one after
+            # a failed write); recover() settles the intent at the next start or ingestion run.
+            log.warning("ingestion of %s failed: %s", filename, problem.message)
+            reason, code = problem.message, f"storage_{problem.code}"
+        return FileResult(filename=filename, status="failed", document_id=doc_id, reason=reason, code=code)
 
     def _ingest_locked(
         self, doc_id: str, filename: str, data: bytes, metadata: dict[str, Any]
@@ -149,9 +163,33 @@ class DocumentService:
         language = str(metadata.get("language") or parsed.metadata.get("language") or detect_language(full_text))
 
         now = _now()
+        ready = {
+            "id": doc_id,
+            "status": "ready",
+            "version": version,
+            "content_hash": data_hash,
+            "title": title,
+            "region": metadata.get("region"),
+            "document_type": metadata.get("document_type"),
+            "language": language,
+            "source": metadata.get("source"),
+            "filename": filename,
+            "chunks": len(chunks),
+            "added_at": now,
+        }
+        # The intent carries the finished record: a process killed after publishing is rolled
+        # forward by recover(), not back (the old chunks may already be gone by then).
         self.store.put_record(
             doc_id,
-            {**(record or {}), "id": doc_id, "status": "indexing", "pending_version": version, "started_at": now},
+            {
+                **(record or {}),
+                "id": doc_id,
+                "status": "indexing",
+                "pending_version": version,
+                "pending_record": json.dumps(clean_metadata(ready), ensure_ascii=False),
+                "started_at": now,
+                "owner": _this_process(),
+            },
         )
         self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"live": False}]})
 
@@ -172,25 +210,7 @@ class DocumentService:
             [{**shared, "section": c.section, "page": c.page, "position": c.position} for c in chunks],
         )
         self.store.publish(ids)
-        self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"version": {"$ne": version}}]})
-        self.store.put_record(
-            doc_id,
-            {
-                "id": doc_id,
-                "status": "ready",
-                "version": version,
-                "content_hash": data_hash,
-                "title": title,
-                "region": metadata.get("region"),
-                "document_type": metadata.get("document_type"),
-                "language": language,
-                "source": metadata.get("source"),
-                "filename": filename,
-                "chunks": len(chunks),
-                "added_at": now,
-            },
-        )
-        self.store.bump_revision()
+        self._finish(doc_id, ready)
         status = "updated" if record and record.get("version") else "added"
         return FileResult(filename=filename, status=status, document_id=doc_id, chunks=len(chunks))
 
@@ -199,35 +219,81 @@ class DocumentService:
             record = self.store.get_record(document_id)
             if not record:
                 raise DocumentNotFound(document_id)
-            # Chunks first: a crash in between leaves a record without chunks, which a retry removes.
-            self.store.delete_chunks({"document_id": document_id})
-            self.store.delete_record(document_id)
-            self.store.bump_revision()
+            # Marked first: a process killed before the end leaves a record that is no longer listed
+            # and that recover() removes completely, never a listed document without chunks.
+            self.store.put_record(document_id, {**record, "status": "removing"})
+            self._delete(document_id)
+
+    def _delete(self, document_id: str) -> None:
+        self.store.delete_chunks({"document_id": document_id})
+        self.store.bump_revision()
+        self.store.delete_record(document_id)
 
     def recover(self) -> int:
-        """Finishes what a killed process left: stale intents are rolled back to their last good version."""
+        """Settles what a killed process left: intents of a process that is gone (or older than
+        STALE_INTENT_SECONDS, for writers on other hosts) are finished if their chunks were already
+        published, else rolled back to the last good version."""
         repaired = 0
         cutoff = time.time() - STALE_INTENT_SECONDS
         for record in self.store.list_records():
-            if record.get("status") != "indexing" or _timestamp(record.get("started_at")) > cutoff:
+            if record.get("status") == "removing":  # deleting twice is harmless, so no owner check
+                with self._lock(str(record["id"])):
+                    self._delete(str(record["id"]))
+                repaired += 1
+                continue
+            if record.get("status") != "indexing":
+                continue
+            if not (_process_gone(record.get("owner")) or _timestamp(record.get("started_at")) <= cutoff):
                 continue
             doc_id = str(record["id"])
             with self._lock(doc_id):
-                self._roll_back(doc_id, record)
-            repaired += 1
+                current = self.store.get_record(doc_id)  # another thread may have settled it meanwhile
+                if current and current.get("status") == "indexing" and current.get("owner") == record.get("owner"):
+                    self._settle(doc_id, current)
+                    repaired += 1
         return repaired
+
+    def _abandon(self, doc_id: str) -> None:
+        """Settles this process's own intent after a failure, so a failed file leaves nothing behind."""
+        try:
+            record = self.store.get_record(doc_id)
+            if record and record.get("status") == "indexing" and record.get("owner") == _this_process():
+                self._settle(doc_id, record)
+        except Exception as exc:  # e.g. the disk is still full: recover() retries after a restart
+            log.warning("could not roll back the failed ingestion of %s: %s", doc_id, exc)
+
+    def _settle(self, doc_id: str, record: Mapping[str, Any]) -> None:
+        pending = json.loads(str(record.get("pending_record") or "null"))
+        if pending and self._is_published(doc_id, pending):
+            self._finish(doc_id, pending)
+        else:
+            self._roll_back(doc_id, record)
+
+    def _is_published(self, doc_id: str, pending: Mapping[str, Any]) -> bool:
+        where = {"$and": [{"document_id": doc_id}, {"version": pending["version"]}, {"live": True}]}
+        return len(self.store.chunk_ids(where)) == int(pending["chunks"])
+
+    # The revision is bumped before the record settles: a process killed in between leaves the
+    # intent, and recover() bumps again, so changed chunks never sit behind an unchanged revision
+    # (lexical indexes, saved with the revision they were built at, would not notice them).
+    def _finish(self, doc_id: str, ready: Metadata) -> None:
+        self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"version": {"$ne": ready["version"]}}]})
+        self.store.bump_revision()
+        self.store.put_record(doc_id, ready)
 
     def _roll_back(self, doc_id: str, record: Mapping[str, Any]) -> None:
         good = record.get("version")
         self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"live": False}]})
         if good:
             self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"version": {"$ne": good}}]})
-            clean = {k: v for k, v in record.items() if k not in ("pending_version", "started_at")}
-            self.store.put_record(doc_id, {**clean, "status": "ready"})
+            self.store.bump_revision()
+            # The intent's fields stay (Chroma merges metadata on upsert); they mean something only
+            # while the status is "indexing".
+            self.store.put_record(doc_id, {**record, "status": "ready"})
         else:
             self.store.delete_chunks({"document_id": doc_id})
+            self.store.bump_revision()
             self.store.delete_record(doc_id)
-        self.store.bump_revision()
 
     def _pipeline_signature(self) -> dict[str, Any]:
         return {
@@ -339,3 +405,43 @@ def _timestamp(value: Any) -> float:
         return datetime.fromisoformat(str(value)).timestamp()
     except ValueError:
         return 0.0
+
+
+def _listed(record: Mapping[str, Any]) -> bool:
+    """A document is listed once a version is complete and until its removal begins."""
+    return bool(record.get("version")) and record.get("status") != "removing"
+
+
+def _this_process() -> str:
+    """Names this process so that another one can tell whether it is still running."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_start(pid)}"
+
+
+def _process_gone(owner: Any) -> bool:
+    """True when ``owner`` (from ``_this_process``) ran on this host and has ended; False when that
+    cannot be known. The start time tells a reused pid (a restarted container's pid 1) apart."""
+    host, _, rest = str(owner or "").partition(":")
+    pid, _, started = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    return _process_start(int(pid)) != started
+
+
+def _process_start(pid: int) -> str | None:
+    """The kernel's start time of a running process; None if there is none; "" where /proc is missing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        if Path("/proc/self/stat").exists():
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return ""
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22, counted after the command name

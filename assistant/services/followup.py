@@ -65,8 +65,9 @@ def names_own_subject(question: str) -> bool:
     return not _ANAPHORA.search(_EXPLETIVE.sub(" ", question))
 
 
-# The model sees the last turns only, answers shortened and without their [n] markers: the subject
-# of a follow-up is almost always in the last exchange, and long prompts cost time before retrieval.
+# The model sees the last turns only (``history_turns``), answers shortened and without their [n]
+# markers: the subject of a follow-up is almost always in the last exchange, and long prompts cost
+# time before retrieval.
 _HISTORY_TURNS = 4
 _ANSWER_CHARS = 400
 _MARKERS = re.compile(r"\s*\[\d+\]")
@@ -81,14 +82,21 @@ _QUOTES = "\"'„“”«»‚‘’`"
 class LLMRewriter:
     """``rewrite(question, history)`` by a chat model, falling back to ``standalone_query``."""
 
-    def __init__(self, model: Any, label: str = "llm", fallback: Rewrite = standalone_query) -> None:
+    def __init__(
+        self,
+        model: Any,
+        label: str = "llm",
+        fallback: Rewrite = standalone_query,
+        history_turns: int = _HISTORY_TURNS,
+    ) -> None:
         self.model = model
         self.label = label
         self.fallback = fallback
+        self.history_turns = history_turns
 
     def __call__(self, question: str, history: Sequence[Turn]) -> str:
-        turns = [(t.role, _shorten(t)) for t in history if t.content.strip()][-_HISTORY_TURNS:]
-        if not any(role == "user" for role, _ in turns):
+        turns = [(t.role, _shorten(t)) for t in history if t.content.strip()][-self.history_turns :]
+        if not self.history_turns or not any(role == "user" for role, _ in turns):
             return question  # a first question is standalone by definition: no model call
         started = time.perf_counter()
         try:
@@ -127,4 +135,4 @@ def build_rewriter(settings: Any) -> Rewrite:
     if config is None:
         return standalone_query
     model = make_chat_model(config.for_rewrite())
-    return LLMRewriter(model, label=f"{config.provider}:{config.model}")
+    return LLMRewriter(model, label=f"{config.provider}:{config.model}", history_turns=settings.history_turns)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.e2e.conftest import EDITOR_KEY, READER_KEY, server_settings
+from tests.e2e.conftest import EDITOR_KEY, READER_KEY, serve_live, server_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -104,3 +104,30 @@ def test_keys_never_reach_the_log(live_server, caplog):
         client.get("/api/v1/documents")
     assert "ein-geheimer-falscher-schluessel" not in caplog.text
     assert EDITOR_KEY not in caplog.text
+
+
+def _preflight(client, origin: str):
+    return client.options(
+        "/api/v1/ask",
+        headers={"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+    )
+
+
+def test_cors_is_closed_by_default(live_server):
+    with live_server.client(READER_KEY) as client:
+        preflight = _preflight(client, "https://fremde-seite.example")
+        simple = client.get("/api/v1/documents", headers={"Origin": "https://fremde-seite.example"})
+
+    assert "access-control-allow-origin" not in preflight.headers
+    assert "access-control-allow-origin" not in simple.headers
+
+
+def test_cors_allows_exactly_the_configured_origins(tmp_path_factory, encoder):
+    allowed = "https://intranet.example"
+    settings = server_settings(tmp_path_factory.mktemp("cors"), cors_origins=[allowed])
+    with serve_live(settings, encoder, name="cors") as server, server.client(READER_KEY) as client:
+        granted = _preflight(client, allowed)
+        refused = _preflight(client, "https://fremde-seite.example")
+
+    assert granted.headers.get("access-control-allow-origin") == allowed
+    assert "access-control-allow-origin" not in refused.headers

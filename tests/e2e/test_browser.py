@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from tests.e2e.conftest import EDITOR_KEY, MUSTERLAND, MUSTERLAND_FACT, MUSTERLAND_QUESTION
+from tests.e2e.conftest import EDITOR_KEY, MUSTERLAND, MUSTERLAND_FACT, MUSTERLAND_QUESTION, READER_KEY
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # Text that would run as script if any document text reached the page unescaped.
-HOSTILE = """Prüfbericht Musterland
+# The first line becomes the title: markup there must stay text in the table, the picker and the sources.
+HOSTILE = """Prüfbericht <b>Musterland</b> <img src=y onerror="window.__xss=3">
 
 Die Prüfstelle Musterland meldet im Pilotbericht den Code <img src=x onerror="window.__xss=1"> \
 und <script>window.__xss=2</script> als harmlosen Text.
@@ -60,6 +61,7 @@ def page(browser, live_server, request, artifacts):
     outside: list[str] = []
     page.on("request", lambda request: _record_outside(request.url, outside))
     page.goto(live_server.url)
+    log_in(page, READER_KEY)
     page.locator("#sa-question textarea").wait_for()
     yield page
     report = getattr(request.node, "report_call", None)
@@ -110,6 +112,8 @@ def test_ask_upload_ask_again_and_remove(page, live_server, artifacts, tmp_path)
     result.nth(1).wait_for(timeout=ANSWER_TIMEOUT_MS)
     table = page.locator("#sa-documents-table")
     table.get_by_text("Digitalstrategie Musterland 2030").wait_for()
+    table.get_by_text("Prüfbericht <b>Musterland</b>").wait_for()
+    assert page.evaluate("window.__xss") is None
     page.screenshot(path=artifacts / "02-dokumente-hochgeladen.png", full_page=True)
 
     # Ask about the new document.
@@ -122,13 +126,15 @@ def test_ask_upload_ask_again_and_remove(page, live_server, artifacts, tmp_path)
     hostile = last_answer(page)
     hostile.locator(".sa-source summary").first.click()
     assert "<script>" in hostile.inner_text() or "<img" in hostile.inner_text()
+    assert "Prüfbericht <b>Musterland</b>" in hostile.locator(".sa-source summary").first.inner_text()
     assert page.evaluate("window.__xss") is None
-    assert page.locator("#sa-chatbot img[src='x']").count() == 0
+    assert page.locator("img[src='x'], img[src='y']").count() == 0
     page.screenshot(path=artifacts / "03-antwort-zum-upload.png", full_page=True)
 
     # Replace it with a new version, then remove it, with confirmation.
     page.get_by_role("tab", name="Dokumente").click()
     choose(page, "#sa-manage-document", "Digitalstrategie Musterland 2030")
+    assert page.evaluate("window.__xss") is None  # the picker listed the hostile title too
     (upload_dir / "musterland-v2.txt").write_text(MUSTERLAND.replace("48 Millionen", "52 Millionen"), encoding="utf-8")
     page.locator("#sa-replace-file input[type=file]").set_input_files(upload_dir / "musterland-v2.txt")
     page.locator("#sa-replace-file").get_by_label("musterland-v2.txt").wait_for()
@@ -166,6 +172,29 @@ def test_english_labels_and_empty_chat_examples(page, artifacts):
     assert "sources" in answer.inner_text().lower()
     assert "Section “" in answer.inner_text()
     page.screenshot(path=artifacts / "06-english.png", full_page=True)
+
+
+def log_in(page, key: str) -> None:
+    # The live server has API keys, so the UI asks for a name and a key first (ASSISTANT_WEB_LOGIN).
+    page.locator("input[data-testid=textbox]").fill("Testperson")
+    page.locator("input[type=password]").fill(key)
+    page.get_by_role("button", name="Anmelden").click()
+
+
+def test_the_ui_asks_for_a_key_and_refuses_a_wrong_one(browser, live_server, artifacts):
+    context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url)
+    page.get_by_text("Zugangsschlüssel").wait_for()
+    page.screenshot(path=artifacts / "00-anmeldung.png")
+
+    log_in(page, "falscher-schluessel")
+    page.get_by_text("Incorrect Credentials").or_(page.get_by_text("Falsche")).first.wait_for()
+    assert page.locator("#sa-question").count() == 0
+
+    log_in(page, READER_KEY)
+    page.locator("#sa-question textarea").wait_for()
+    context.close()
 
 
 def ask(page, question: str) -> None:

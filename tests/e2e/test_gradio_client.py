@@ -5,14 +5,27 @@ from __future__ import annotations
 import pytest
 from gradio_client import Client
 
+from tests.e2e.conftest import READER_KEY
+
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def gradio(live_server):
-    client = Client(live_server.url, verbose=False, analytics_enabled=False, download_files=False)
+    # The live server has API keys, so the UI (and its Gradio API) wants a login: any name and a key.
+    client = Client(
+        live_server.url, auth=("skript", READER_KEY), verbose=False, analytics_enabled=False, download_files=False
+    )
     yield client
     client.close()
+
+
+@pytest.mark.parametrize("auth", [None, ("skript", "falscher-schluessel")], ids=["no-login", "wrong-key"])
+def test_the_gradio_api_needs_a_key_too(live_server, auth):
+    with pytest.raises(Exception) as refused:
+        Client(live_server.url, auth=auth, verbose=False, analytics_enabled=False, download_files=False)
+    message = str(refused.value).lower()
+    assert any(word in message for word in ("auth", "login")), message
 
 
 def test_chat_endpoint_is_named_ask(gradio):

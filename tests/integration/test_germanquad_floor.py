@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import PROJECT_DIR, SHARED_DIR, make_settings
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.large_index]
 
 DATA = SHARED_DIR / "eval" / "germanquad"
 EVERY_NTH = 7  # questions sorted by id, every 7th: 315 of 2204, spread over all passages

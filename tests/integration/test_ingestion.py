@@ -10,7 +10,8 @@ import textwrap
 
 import pytest
 
-from tests.conftest import MODEL_CACHE, PROJECT_DIR
+from assistant.services.documents import DocumentNotFound
+from tests.conftest import PROJECT_DIR, make_settings, store_env
 
 pytestmark = pytest.mark.slow
 
@@ -94,7 +95,7 @@ def test_a_process_killed_mid_ingestion_leaves_no_half_document_and_the_next_run
     path = tmp_path / "bericht.txt"
     path.write_text(BERICHT_V1, encoding="utf-8")
     fresh_container.documents.ingest_paths([path])
-    data_dir = fresh_container.settings.data_dir
+    data_dir, collection = fresh_container.settings.data_dir, fresh_container.settings.collection
     del fresh_container.__dict__["store"]  # let the child own the embedded store while it runs
 
     crash = textwrap.dedent(
@@ -103,7 +104,7 @@ def test_a_process_killed_mid_ingestion_leaves_no_half_document_and_the_next_run
         from assistant.components.vector_store import ChunkStore, make_client
         from tests.conftest import make_settings
         from pathlib import Path
-        settings = make_settings(Path({str(data_dir)!r}))
+        settings = make_settings(Path({str(data_dir)!r}), collection={collection!r})
         store = ChunkStore(make_client(settings), settings.collection)
         record = store.get_record("bericht")
         store.put_record("bericht", {{**record, "status": "indexing", "pending_version": "deadbeef",
@@ -133,12 +134,27 @@ def test_a_process_killed_mid_ingestion_leaves_no_half_document_and_the_next_run
     assert "30 Millionen" in container.chat.ask("Mit wie viel Geld fördert das Land Pflegeschulen?").answer
 
 
+def test_a_removal_cut_short_is_not_listed_and_recover_finishes_it(fresh_container, tmp_path):
+    """The state a process killed inside remove() leaves: the record is marked, the chunks still exist."""
+    path = tmp_path / "bericht.txt"
+    path.write_text(BERICHT_V1, encoding="utf-8")
+    fresh_container.documents.ingest_paths([path])
+    store = fresh_container.store
+    store.put_record("bericht", {**store.get_record("bericht"), "status": "removing"})
+
+    assert [d.id for d in fresh_container.documents.list_documents()] == []
+    with pytest.raises(DocumentNotFound):
+        fresh_container.documents.get_document("bericht")
+
+    revision = store.revision()
+    assert fresh_container.documents.recover() == 1
+    assert live_chunks(fresh_container, "bericht")["ids"] == []
+    assert store.get_record("bericht") is None
+    assert store.revision() != revision  # other processes' lexical indexes notice the removal
+
+
 def run_cli(args, data_dir):
-    env = {
-        **os.environ,
-        "ASSISTANT_DATA_DIR": str(data_dir),
-        "ASSISTANT_MODEL_CACHE_DIR": str(MODEL_CACHE),
-    }
+    env = {**os.environ, **store_env(make_settings(data_dir))}
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
     )

@@ -120,11 +120,15 @@ class SyncedLexicalIndex:
             saved = json.loads((self.directory / _REVISION_FILE).read_text(encoding="utf-8"))
             if saved.get("revision") != revision:
                 return False
+            metadata = dict(saved["metadata"])
             index = LexicalIndex.load(self.directory / "index")
-        except (OSError, ValueError, KeyError):
+        except FileNotFoundError:
             return False
-        if set(index.ids) != set(saved["metadata"]) or not _same_scoring(index, LexicalIndex()):
+        except Exception as exc:  # the saved copy is only a cache: whatever is wrong with it, rebuild
+            log.warning("saved lexical index not usable (%s); rebuilding it", exc)
+            return False
+        if set(index.ids) != set(metadata) or not _same_scoring(index, LexicalIndex()):
             return False  # saved under other analysis or BM25 settings: rebuild with today's
-        self._index, self._metadata, self._revision = index, saved["metadata"], revision
+        self._index, self._metadata, self._revision = index, metadata, revision
         self._rebuild_columns()
         return True
