@@ -59,7 +59,7 @@ from _server import (
 
 sys.path.insert(0, str(PROJECT))
 
-from synthetic import documents  # noqa: E402
+from synthetic import documents, make_document  # noqa: E402
 
 from assistant.components.embedding.component import load_encoder  # noqa: E402
 from assistant.components.embedding.encoder import SentenceEncoder  # noqa: E402
@@ -294,6 +294,7 @@ def measure(
     asked = [docs[i % len(docs)] for i in rng.sample(range(max(len(docs), args.queries)), args.queries)]
     out.update(retrieval_figures(query, query_timer, asked))
     out.update(answer_figures(query, query_timer, asked))
+    out.update(after_upload(query, query_timer, make_document(len(docs), args.sections, seed=args.seed)))
     out["rss_end_mb"] = round(rss_mb(), 1)
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return out
@@ -393,6 +394,26 @@ def answer_figures(container: Container, timer: Timer, asked) -> dict:
     }
 
 
+def after_upload(container: Container, timer: Timer, doc) -> dict:
+    """What the first question after an upload pays at this size: the lexical index fetches every
+    live id from Chroma, re-derives its postings with the new chunks and saves itself."""
+    result = container.documents.ingest_bytes(doc.filename, doc.data, doc.metadata())
+    if result.status != "added":
+        raise SystemExit(f"{doc.doc_id}: {result.status} {result.reason}")
+    before = timer.snapshot()
+    start = time.perf_counter()
+    container.lexical.refresh()
+    refresh_s = time.perf_counter() - start
+    start = time.perf_counter()
+    hit = any(doc.fact in p.text for p in container.retrieval.retrieve(doc.question, 5).passages)
+    return {
+        "lexical_refresh_after_upload_s": round(refresh_s, 3),
+        "lexical_refresh_chroma_s": round(chroma_seconds(delta(timer.snapshot(), before)), 3),
+        "retrieve_after_refresh_ms": round(1000 * (time.perf_counter() - start), 1),
+        "uploaded_doc_found": hit,
+    }
+
+
 # --------------------------------------------------------------------------- driver
 
 
@@ -475,6 +496,13 @@ def print_tables(results: list[dict]) -> None:
             f"{_ms(r.get('answer_cpu_ms', {}).get('p50'), 6)} {_ms(r.get('answer_sentences_encoded'), 5)} "
             f"{r['disk_mb']:>8.1f}"
         )
+    print("\nfirst question after one more upload (10 chunks): lexical refresh s (of which Chroma s):")
+    for r in results:
+        if "lexical_refresh_after_upload_s" in r:
+            print(
+                f"  {r['store']:<9} {r['chunks']:>7}: {r['lexical_refresh_after_upload_s']:.2f} "
+                f"({r['lexical_refresh_chroma_s']:.2f}), retrieve after it {r['retrieve_after_refresh_ms']:.0f} ms"
+            )
     print("\ningestion per tenth of each run (chunks/s | Chroma wall ms per chunk):")
     for r in results:
         cells = " ".join(f"{g['chunks_per_s']:.0f}|{g['chroma_ms']:.1f}" for g in r["segments"])
