@@ -10,10 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ingest.model import Block
+from ingest.model import Block, list_text
 from ingest.sentences import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
+
+# Version of what ingestion makes of a file (loader blocks and chunk text). Documents indexed under
+# another version must be ingested again; the pipeline signature should carry this number.
+# 2: numbered list items keep their enumerator ("1. ..."), a list is glued to any unfinished
+#    introducing sentence ("..., wer"), not only to one ending with ":"; legal sections ("§ 9 ...")
+#    are headings and "(2)" opens a paragraph; PDF runs cut mid-word are rejoined.
+CHUNK_FORMAT = 2
+_SENTENCE_END = ".!?…"
+_CLOSERS = "\"'“”»«’)]"
 
 
 @dataclass(frozen=True)
@@ -97,13 +106,18 @@ def _units(blocks: list[Block], count_tokens: TokenCounter, hard_limit: int) -> 
     raw: list[tuple[str, int | None, int]] = []  # text, page, paragraph number
     for number, block in enumerate(blocks):
         if block.kind == "list":
-            list_text = "\n".join(f"• {item}" for item in block.items) if block.items else block.text
-            intro_glues = raw and raw[-1][0].rstrip().endswith(":") and raw[-1][2] == number - 1
+            items = list_text(block.items) if block.items else block.text
+            intro_glues = (
+                raw
+                and raw[-1][2] == number - 1
+                and blocks[number - 1].kind != "list"
+                and _introduces(raw[-1][0])
+            )
             if intro_glues:
                 intro, page, para = raw.pop()
-                raw.append((f"{intro}\n{list_text}", page, para))
+                raw.append((f"{intro}\n{items}", page, para))
             else:
-                raw.append((list_text, block.page, number))
+                raw.append((items, block.page, number))
         else:
             for sentence in split_sentences(block.text) or [block.text]:
                 raw.append((sentence, block.page, number))
@@ -115,6 +129,13 @@ def _units(blocks: list[Block], count_tokens: TokenCounter, hard_limit: int) -> 
         else:
             units.extend(_split_oversized(text, page, para, count_tokens, hard_limit))
     return units
+
+
+def _introduces(sentence: str) -> bool:
+    """A sentence that a following list completes: "... sind:" or one left unfinished ("..., wer",
+    "... oder", "... gilt,"), which would be a fragment without its items."""
+    stripped = sentence.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] not in _SENTENCE_END  # ":" and "," included
 
 
 def _split_oversized(

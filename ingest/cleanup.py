@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ingest.model import Block
+from ingest.model import ITEM_ENUMERATOR, Block
 from ingest.sentences import sentence_spans
 
 # Sharing widgets are chrome beyond doubt ("X" is the former Twitter).
@@ -70,7 +70,11 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
 
 
 def _block_lines(block: Block) -> list[str]:
-    lines = block.items if block.kind == "list" else block.text.split("\n")
+    if block.kind == "list":
+        # Judged without their numbers: "1. Teilen" is as much chrome as "• Teilen".
+        lines = [ITEM_ENUMERATOR.sub("", item, count=1) for item in block.items]
+    else:
+        lines = block.text.split("\n")
     return [_BULLET_PREFIX.sub("", line).strip() for line in lines if line.strip()]
 
 

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "list"]
+
+# The enumerator a list item carries in its own text: "1.", "2)", "3a.", "a)", "aa)", "(1)", "(2a)",
+# "(b)", "iv.", "B.". It is part of the content (a law cites "Nummer 2", "Buchstabe a"), so it stays.
+# Letters count single or doubled only, so "ca. 50" is text; an abbreviation that opens an item
+# ("z. B. ...", "d. h. ...") is not an enumerator either.
+ITEM_ENUMERATOR = re.compile(
+    r"^(?:\d{1,3}[a-z]?[.)]|([a-zA-Z])\1?[.)]|[ivx]{1,5}[.)]|[IVX]{1,5}[.)]"
+    r"|\((?:\d{1,3}[a-z]?|([a-z])\2?|[ivx]{1,5})\))"
+    r"(?=\s)(?!\s+[^\W\d_]\.(?:\s|$))"
+)
 
 
 @dataclass(frozen=True)
 class Block:
     """One structural unit of a document, in reading order.
 
-    A heading has ``level`` 1..6. A list keeps its entries in ``items`` and ``text`` holds them
-    joined one per line with a leading "• ". ``page`` is 1-based and set only for paged formats (PDF).
+    A heading has ``level`` 1..6. A list keeps its entries in ``items`` (a numbered entry with its
+    enumerator, "1. ...") and ``text`` holds them as :func:`list_text` renders them, one per line.
+    ``page`` is 1-based and set only for paged formats (PDF).
     """
 
     kind: BlockKind
@@ -21,6 +34,15 @@ class Block:
     level: int = 0
     page: int | None = None
     items: tuple[str, ...] = ()
+
+
+def list_item_line(item: str) -> str:
+    """One list entry as a line of text: a numbered item shows its own number, others a bullet."""
+    return item if ITEM_ENUMERATOR.match(item) else f"• {item}"
+
+
+def list_text(items: Iterable[str]) -> str:
+    return "\n".join(list_item_line(item) for item in items)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from assistant.language import detect_language
 from assistant.models import DocumentInfo, FileResult, IngestReport
 from assistant.settings import Settings
 from assistant.startup import explain_failure
-from ingest.chunking import chunk_blocks, embedding_text
+from ingest.chunking import CHUNK_FORMAT, chunk_blocks, embedding_text
 from ingest.cleanup import clean_blocks
 from ingest.identity import content_hash, document_id_for, index_version, safe_filename
 from ingest.loaders import parse_document
@@ -300,7 +300,7 @@ class DocumentService:
             "model": self.encoder.name,
             "chunk_tokens": self.settings.chunk_tokens,
             "overlap": self.settings.chunk_overlap_sentences,
-            "format": 1,
+            "format": CHUNK_FORMAT,
         }
 
     def _lock(self, doc_id: str) -> threading.Lock:

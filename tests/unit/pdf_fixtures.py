@@ -13,13 +13,23 @@ PageLines = list[str | tuple[str, float]]
 _BODY_SIZE = 11.0
 _TOP = 800.0
 _LEFT = 56.0
+# Average Helvetica glyph width in em, to place the runs of a line one after the other.
+_HELVETICA_EM = 0.5
 
 
-def build_pdf(pages: list[PageLines], *, title: str | None = None, encrypted: bool = False) -> bytes:
+def build_pdf(
+    pages: list[PageLines],
+    *,
+    title: str | None = None,
+    encrypted: bool = False,
+    run_length: int | None = None,
+) -> bytes:
     """A valid PDF 1.4 file with one content stream per page and a correct xref table.
 
     ``encrypted`` adds an /Encrypt dictionary with an unknown user password, which is enough for
     a reader to report the file as encrypted and fail to open it with an empty password.
+    ``run_length`` sets every line in runs of that many characters, each re-anchored with "Tm" to
+    the origin and "Td" to its place, as Arbortext writes the Bundesanzeiger.
     """
     objects: list[bytes] = []  # objects[i] is object number i + 1
 
@@ -32,7 +42,7 @@ def build_pdf(pages: list[PageLines], *, title: str | None = None, encrypted: bo
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     page_numbers = []
     for lines in pages:
-        stream = _content_stream(lines)
+        stream = _content_stream(lines) if run_length is None else _run_stream(lines, run_length)
         content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         page_numbers.append(
             add(
@@ -62,6 +72,24 @@ def _content_stream(lines: PageLines) -> bytes:
         text, size = (line, _BODY_SIZE) if isinstance(line, str) else line
         y -= size * 1.4
         parts.append(b"/F1 %.1f Tf 1 0 0 1 %.1f %.1f Tm (%s) Tj" % (size, _LEFT, y, _pdf_string(text)))
+    parts.append(b"ET")
+    return b"\n".join(parts)
+
+
+def _run_stream(lines: PageLines, run_length: int) -> bytes:
+    parts = [b"BT /F1 1 Tf"]
+    y = _TOP
+    for line in lines:
+        text, size = (line, _BODY_SIZE) if isinstance(line, str) else line
+        y -= size * 1.4
+        x = _LEFT
+        for start in range(0, len(text), run_length):
+            run = text[start : start + run_length]
+            parts.append(
+                b"%.1f 0 0 %.1f 0 0 Tm %.3f %.3f Td (%s) Tj"
+                % (size, size, x / size, y / size, _pdf_string(run))
+            )
+            x += _HELVETICA_EM * size * len(run)
     parts.append(b"ET")
     return b"\n".join(parts)
 

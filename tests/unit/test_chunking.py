@@ -1,4 +1,9 @@
+from pathlib import Path
+
+import pytest
+
 from ingest.chunking import chunk_blocks, embedding_text
+from ingest.loaders import parse_document, parse_file
 from ingest.model import Block
 
 
@@ -70,3 +75,82 @@ def test_nested_heading_path_labels_section():
         Block("paragraph", "Text."),
     ]
     assert chunk(blocks)[0].section == "Kapitel › Unterkapitel"
+
+
+LAW_INTRO = "(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer"
+LAW_ITEMS = (
+    "1. entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder",
+    "2. entgegen § 7 Absatz 2 eine Person wiedererkennt.",
+)
+LAW_TEXT = f"""§ 9 Strafvorschriften
+
+{LAW_INTRO}
+{LAW_ITEMS[0]}
+{LAW_ITEMS[1]}
+
+(2) Handelt der Täter gegen Entgelt, so ist die Strafe Freiheitsstrafe bis zu zwei Jahren oder Geldstrafe.
+"""
+
+
+def test_list_glues_to_an_unfinished_introducing_sentence_across_a_chunk_boundary():
+    blocks = [Block("paragraph", sentence(30)), Block("paragraph", LAW_INTRO), Block("list", "", items=LAW_ITEMS)]
+    holder = [c for c in chunk(blocks, target=35) if "Gesundheitsdaten" in c.text]
+    assert len(holder) == 1
+    assert holder[0].text == f"{LAW_INTRO}\n{LAW_ITEMS[0]}\n{LAW_ITEMS[1]}"
+
+
+@pytest.mark.parametrize("intro", ["Gefördert werden,", "Es gilt für Kliniken und", "Die Ziele sind;"])
+def test_list_glues_to_intro_ending_without_terminal_punctuation(intro):
+    blocks = [Block("paragraph", f"Ein Satz. {intro}"), Block("list", "", items=("A", "B"))]
+    assert chunk(blocks)[0].text == f"Ein Satz. {intro}\n• A\n• B"
+
+
+def test_list_glues_to_colon_intro_with_numbered_items():
+    blocks = [Block("paragraph", "Die Schritte sind:"), Block("list", "", items=("1. Analyse", "2. Planung"))]
+    assert chunk(blocks)[0].text == "Die Schritte sind:\n1. Analyse\n2. Planung"
+
+
+def test_list_after_a_finished_sentence_or_another_list_stays_its_own_paragraph():
+    blocks = [
+        Block("paragraph", "Das ist ein ganzer Satz."),
+        Block("list", "", items=("A", "B")),
+        Block("list", "", items=("1. C",)),
+    ]
+    assert chunk(blocks)[0].text == "Das ist ein ganzer Satz.\n\n• A\n• B\n\n1. C"
+
+
+def test_numbered_items_render_with_their_numbers_and_others_with_bullets():
+    blocks = [Block("list", "", items=("1. eins", "zwei", "a) drei", "(4) vier", "z. B. fünf"))]
+    assert chunk(blocks)[0].text == "1. eins\n• zwei\na) drei\n(4) vier\n• z. B. fünf"
+
+
+def test_glued_intro_and_list_over_the_hard_limit_is_cut_between_items():
+    items = tuple(f"{n}. Punkt mit genau sechs Wörtern drin," for n in range(1, 16))
+    blocks = [Block("paragraph", "Erfasst werden alle Fälle, in denen"), Block("list", "", items=items)]
+    chunks = chunk(blocks, target=40, max_tokens=60)
+    assert len(chunks) > 1
+    assert chunks[0].text.startswith("Erfasst werden alle Fälle, in denen\n1. Punkt")
+    assert all(count_words([embedding_text("Titel", c.section, c.text)])[0] <= 60 for c in chunks)
+    assert sum(c.text.count("Punkt") for c in chunks) == len(items)
+
+
+def test_law_text_chunk_keeps_intro_and_numbered_items_together():
+    document = parse_document(LAW_TEXT.encode(), "law.txt")
+    chunks = chunk(document.blocks, target=200, max_tokens=256)
+    assert [c.section for c in chunks] == ["§ 9 Strafvorschriften"]
+    assert "bestraft, wer\n1. entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder\n2. entgegen" in chunks[0].text
+
+
+def test_real_ordinance_pdf_chunk_keeps_enumeration_with_its_intro():
+    path = Path("/work/shared/realdocs/banz_coronaimpfv_2021-04-01.pdf")
+    if not path.exists():
+        pytest.skip(f"real ordinance PDF not available at {path} (shared documents not mounted)")
+    document = parse_file(path)
+    chunks = chunk(document.blocks, target=300, max_tokens=400, title=document.title or "")
+    holders = [c for c in chunks if "1. Anspruchsberechtigte nach § 2," in c.text]
+    assert len(holders) == 1
+    assert holders[0].section.endswith("§ 1 Anspruch")
+    assert (
+        "berücksichtigt werden:\n1. Anspruchsberechtigte nach § 2,\n2. Anspruchsberechtigte nach § 3,\n"
+        "3. Anspruchsberechtigte nach § 4 und\n4. alle übrigen Anspruchsberechtigten nach Absatz 1."
+    ) in holders[0].text

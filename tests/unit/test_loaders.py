@@ -3,7 +3,9 @@ import zipfile
 from pathlib import Path
 
 import docx
+import docx.document
 import pytest
+from lxml import etree
 
 from ingest.loaders import SUPPORTED_EXTENSIONS, parse_document, parse_file
 from ingest.model import Block, LoaderError
@@ -126,20 +128,21 @@ def test_plain_text_bullet_markers_become_one_list_block(marker):
     assert kinds(blocks) == ["paragraph", "list", "paragraph"]
 
 
-def test_plain_text_numbered_and_lettered_items_form_lists():
+def test_plain_text_numbered_and_lettered_items_form_lists_and_keep_their_enumerators():
     text = "Schritte:\n1. Analyse\n2. Planung\n\nVarianten:\na) schnell\nb) gründlich"
     blocks = parse_document(text.encode(), "a.txt").blocks
     assert [block.items for block in blocks if block.kind == "list"] == [
-        ("Analyse", "Planung"),
-        ("schnell", "gründlich"),
+        ("1. Analyse", "2. Planung"),
+        ("a) schnell", "b) gründlich"),
     ]
+    assert blocks[1].text == "1. Analyse\n2. Planung"
 
 
 def test_plain_text_numbered_items_separated_by_blank_lines_form_one_list():
     text = "Schritte:\n\n1. Analyse der Lage\n\n2. Planung der Maßnahmen\n\nDanach wird umgesetzt."
     blocks = parse_document(text.encode(), "a.txt").blocks
     assert kinds(blocks) == ["paragraph", "list", "paragraph"]
-    assert blocks[1].items == ("Analyse der Lage", "Planung der Maßnahmen")
+    assert blocks[1].items == ("1. Analyse der Lage", "2. Planung der Maßnahmen")
 
 
 def test_plain_text_lone_numbered_line_before_body_is_heading():
@@ -148,6 +151,107 @@ def test_plain_text_lone_numbered_line_before_body_is_heading():
         (1, "1. Einleitung"),
         (2, "2.1 Ziele und Maßnahmen"),
     ]
+
+
+LAW_TEXT = """§ 9 Strafvorschriften
+
+(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer
+1. entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder
+2. entgegen § 7 Absatz 2 eine Person wiedererkennt.
+
+(2) Handelt der Täter gegen Entgelt, so ist die Strafe Freiheitsstrafe bis zu zwei Jahren oder Geldstrafe.
+"""
+LAW_ITEMS = (
+    "1. entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder",
+    "2. entgegen § 7 Absatz 2 eine Person wiedererkennt.",
+)
+LAW_BLOCKS = [
+    Block("heading", "§ 9 Strafvorschriften", level=3),
+    Block("paragraph", "(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer"),
+    Block("list", "\n".join(LAW_ITEMS), items=LAW_ITEMS),
+    Block(
+        "paragraph",
+        "(2) Handelt der Täter gegen Entgelt, so ist die Strafe Freiheitsstrafe bis zu zwei Jahren oder Geldstrafe.",
+    ),
+]
+
+
+def test_plain_text_law_keeps_section_heading_absatz_paragraphs_and_numbered_items():
+    assert parse_document(LAW_TEXT.encode(), "law.txt").blocks == LAW_BLOCKS
+
+
+def test_plain_text_hard_wrapped_law_splits_absaetze_and_keeps_wrapped_items_whole():
+    text = (
+        "Verordnung über Schutzimpfungen\n\n"
+        "§ 3\n"
+        "Schutzimpfungen mit hoher Priorität\n"
+        "(1) Folgende Personen haben mit hoher Priorität Anspruch auf\n"
+        "Schutzimpfung gegen das Coronavirus, soweit Impfstoff vorhanden:\n"
+        "1. Personen, die das 70. Lebensjahr vollendet haben und in der\n"
+        "Bundesrepublik Deutschland ihren Wohnsitz haben,\n"
+        "2. Personen mit einem sehr hohen Risiko für einen schweren\n"
+        "Krankheitsverlauf nach einer Infektion mit dem Coronavirus.\n"
+        "(2) Für Personen nach Absatz 1 Nummer 1 gilt § 2 Absatz 2 ent-\n"
+        "sprechend, soweit die Länder nichts anderes bestimmen.\n"
+    )
+    blocks = parse_document(text.encode(), "v.txt").blocks
+    assert kinds(blocks) == ["heading", "heading", "paragraph", "list", "paragraph"]
+    assert blocks[1] == Block("heading", "§ 3 Schutzimpfungen mit hoher Priorität", level=3)
+    assert blocks[2].text.startswith("(1) Folgende Personen") and blocks[2].text.endswith("vorhanden:")
+    assert blocks[3].items == (
+        "1. Personen, die das 70. Lebensjahr vollendet haben und in der Bundesrepublik Deutschland "
+        "ihren Wohnsitz haben,",
+        "2. Personen mit einem sehr hohen Risiko für einen schweren Krankheitsverlauf nach einer Infektion "
+        "mit dem Coronavirus.",
+    )
+    assert blocks[4].text == (
+        "(2) Für Personen nach Absatz 1 Nummer 1 gilt § 2 Absatz 2 entsprechend, soweit die Länder nichts "
+        "anderes bestimmen."
+    )
+
+
+def test_plain_text_absatz_lines_are_paragraphs_not_list_items():
+    text = "(1) Der erste Absatz gilt.\n(2) Der zweite Absatz gilt auch.\n(3) Der dritte ebenso."
+    blocks = parse_document(text.encode(), "a.txt").blocks
+    assert kinds(blocks) == ["paragraph"] * 3
+    assert blocks[1].text == "(2) Der zweite Absatz gilt auch."
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("§ 9", "§ 9"),
+        ("Artikel 3", "Artikel 3"),
+        ("Art. 2 Inkrafttreten", "Art. 2 Inkrafttreten"),
+        ("§ 5 Folge- und Auffrischimpfungen", "§ 5 Folge- und Auffrischimpfungen"),
+    ],
+)
+def test_plain_text_lone_law_section_line_is_a_heading(line, heading):
+    text = f"Die Verordnung regelt das Verfahren.\n\n{line}\n\nDiese Verordnung tritt morgen in Kraft."
+    assert headings(parse_document(text.encode(), "a.txt").blocks) == [(3, heading)]
+
+
+def test_plain_text_line_starting_with_a_citation_is_not_a_heading():
+    text = "Die Pflicht gilt.\n§ 3 Absatz 1 Nummer 3\nDie Frist beträgt drei Monate."
+    assert headings(parse_document(text.encode(), "a.txt").blocks) == []
+
+
+def test_plain_text_law_table_of_contents_lines_are_not_headings():
+    text = (
+        "Inhaltsübersicht\n§ 1 Anspruch\n§ 2 Schutzimpfungen mit höchster Priorität\n"
+        "§ 3 Verfahren für die Zahlung aus der Liquiditätsreserve des Gesundheitsfonds\n§ 4 Evaluierung\n"
+        "§ 1\nAnspruch\n(1) Personen haben Anspruch auf Schutzimpfung."
+    )
+    blocks = parse_document(text.encode(), "a.txt").blocks
+    assert [text for _, text in headings(blocks) if text.startswith("§")] == ["§ 1 Anspruch"]
+    assert [block.kind for block in blocks if block.text.startswith("§ 4")] == ["paragraph"]
+
+
+@pytest.mark.parametrize("enumerator", ["2)", "aa)", "(b)", "iv."])
+def test_plain_text_enumerator_styles_stay_in_the_items(enumerator):
+    text = f"Es gilt:\n{enumerator} erstens\n{enumerator} zweitens\n\nDanach folgt Text."
+    blocks = parse_document(text.encode(), "a.txt").blocks
+    assert blocks[1].items == (f"{enumerator} erstens", f"{enumerator} zweitens")
 
 
 def test_plain_text_short_lines_at_the_end_are_not_headings():
@@ -250,8 +354,33 @@ def test_markdown_nested_lists_are_flattened_and_list_types_stay_separate():
     blocks = parse_document(MARKDOWN.encode(), "strategie.md").blocks
     assert [block.items for block in blocks if block.kind == "list"] == [
         ("Punkt eins", "Unterpunkt", "Punkt zwei fortgesetzt"),
-        ("Erstens", "Zweitens"),
+        ("1. Erstens", "2. Zweitens"),
     ]
+
+
+def test_markdown_law_gives_the_same_blocks_as_plain_text():
+    assert parse_document(LAW_TEXT.encode(), "law.md").blocks == LAW_BLOCKS
+
+
+def test_markdown_ordered_lists_number_as_markdown_renders_them():
+    text = "Schritte:\n\n1. eins\n1. zwei\n   1. zwei-a\n   1. zwei-b\n1. drei\n\n3) vier\n7) fünf"
+    blocks = parse_document(text.encode(), "a.md").blocks
+    assert blocks[1].items == (
+        "1. eins",
+        "2. zwei",
+        "1. zwei-a",
+        "2. zwei-b",
+        "3. drei",
+        "3) vier",
+        "4) fünf",
+    )
+
+
+def test_markdown_absatz_line_starts_a_new_paragraph_and_is_no_item_continuation():
+    text = "(1) Der erste Absatz gilt für alle, wer\n1. A tut oder\n2. B tut.\n(2) Der zweite Absatz."
+    blocks = parse_document(text.encode(), "a.md").blocks
+    assert kinds(blocks) == ["paragraph", "list", "paragraph"]
+    assert blocks[2].text == "(2) Der zweite Absatz."
 
 
 def test_markdown_tables_become_row_paragraphs_and_quotes_paragraphs():
@@ -314,6 +443,35 @@ def test_html_structure_maps_to_headings_paragraphs_lists_and_rows():
         Block("heading", "Weiteres", level=3),
         Block("paragraph", "Noch ein Absatz."),
     ]
+
+
+def test_html_ordered_list_after_incomplete_sentence_is_numbered():
+    page = (
+        "<p>(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer</p>"
+        "<ol><li>entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder</li>"
+        "<li>entgegen § 7 Absatz 2 eine Person wiedererkennt.</li></ol>"
+    )
+    assert parse_document(page.encode(), "a.html").blocks == LAW_BLOCKS[1:3]
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [
+        ('type="a" start="3"', ("c. drei", "d. vier")),
+        ('type="I"', ("I. drei", "II. vier")),
+        ("reversed", ("2. drei", "1. vier")),
+        ('style="list-style: none"', ("drei", "vier")),
+    ],
+)
+def test_html_ordered_list_follows_type_start_and_reversed(attributes, expected):
+    page = f"<ol {attributes}><li>drei</li><li>vier</li></ol>"
+    assert parse_document(page.encode(), "a.html").blocks[0].items == expected
+
+
+def test_html_ordered_list_honours_li_value_and_keeps_typed_numbers():
+    page = '<ol><li>eins</li><li value="7">sieben</li><li>acht</li></ol><ol><li>1. schon nummeriert</li></ol>'
+    lists = [block.items for block in parse_document(page.encode(), "a.html").blocks]
+    assert lists == [("1. eins", "7. sieben", "8. acht"), ("1. schon nummeriert",)]
 
 
 def test_html_title_comes_from_title_element_else_first_h1():
@@ -430,6 +588,73 @@ def test_pdf_repeated_running_header_and_page_numbers_are_dropped():
     assert not any("Strategiebericht 2024" in text or "Seite" in text for text in texts)
 
 
+LAW_PDF_PAGES = [
+    [
+        "§ 9",
+        "Strafvorschriften",
+        "(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer",
+        "1. entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder",
+        "2. entgegen § 7 Absatz 2 eine Person wiedererkennt.",
+        "(2) Der Versuch ist strafbar.",
+    ]
+]
+
+
+def test_pdf_law_keeps_section_heading_enumeration_and_absaetze():
+    blocks = parse_pdf(LAW_PDF_PAGES)
+    assert blocks == [
+        Block("heading", "§ 9 Strafvorschriften", level=3, page=1),
+        Block("paragraph", LAW_BLOCKS[1].text, page=1),
+        Block("list", "\n".join(LAW_ITEMS), page=1, items=LAW_ITEMS),
+        Block("paragraph", "(2) Der Versuch ist strafbar.", page=1),
+    ]
+
+
+def test_pdf_runs_cut_mid_word_by_text_matrix_resets_are_rejoined():
+    # Arbortext re-anchors every 9 glyphs; pypdf reads each jump as a line break ("Geld\nstrafe").
+    assert parse_pdf(LAW_PDF_PAGES, run_length=9) == parse_pdf(LAW_PDF_PAGES)
+
+
+def test_pdf_list_continues_over_a_page_break():
+    pages = [
+        [
+            "Anspruchsberechtigt nach Satz 1 sind:",
+            "1. Personen, die versichert sind,",
+            "2. Personen, die im Inland",
+        ],
+        [
+            "wohnen,",
+            "3. Personen, die in Einrichtungen tätig sind.",
+            "Danach folgt ein Absatz, der deutlich länger ist als jede Zeile der Liste davor.",
+        ],
+    ]
+    blocks = parse_pdf(pages)
+    assert blocks[1] == Block(
+        "list",
+        "1. Personen, die versichert sind,\n2. Personen, die im Inland wohnen,\n"
+        "3. Personen, die in Einrichtungen tätig sind.",
+        page=1,
+        items=(
+            "1. Personen, die versichert sind,",
+            "2. Personen, die im Inland wohnen,",
+            "3. Personen, die in Einrichtungen tätig sind.",
+        ),
+    )
+
+
+def test_pdf_running_header_several_lines_deep_is_dropped():
+    masthead = ["www.amtsblatt.example", "Verkündung", "Veröffentlicht am 1. April 2021", "Seite 1 von 3"]
+    bodies = [
+        "Die Länder regeln das Verfahren.",
+        "Der Bund trägt die Kosten.",
+        "Die Verordnung tritt in Kraft.",
+    ]
+    pages = [
+        [body, masthead[0], masthead[1], masthead[2], f"Seite {n} von 3"] for n, body in enumerate(bodies, 1)
+    ]
+    assert [block.text for block in parse_pdf(pages)] == bodies
+
+
 def test_pdf_title_comes_from_metadata_else_first_heading():
     assert parse_document(build_pdf(PDF_PAGES, title="Landesstrategie"), "a.pdf").title == "Landesstrategie"
     assert parse_document(build_pdf(PDF_PAGES), "a.pdf").title == "1. Einleitung"
@@ -459,6 +684,49 @@ def test_pdf_corrupt_files_are_rejected(data):
 
 def test_pdf_without_extractable_text_is_rejected_as_scan():
     assert loader_error(build_pdf([[], []]), "scan.pdf").code == "no_text"
+
+
+# --- real PDF: a federal ordinance in the Bundesanzeiger layout ---------------------------
+
+BANZ_PDF = Path("/work/shared/realdocs/banz_coronaimpfv_2021-04-01.pdf")
+
+
+@pytest.fixture(scope="module")
+def banz_blocks() -> list[Block]:
+    if not BANZ_PDF.exists():
+        pytest.skip(f"real ordinance PDF not available at {BANZ_PDF} (shared documents not mounted)")
+    return parse_file(BANZ_PDF).blocks
+
+
+def test_real_ordinance_pdf_keeps_numbered_enumeration_with_its_intro(banz_blocks):
+    index = next(
+        i for i, block in enumerate(banz_blocks) if block.items[:1] == ("1. Anspruchsberechtigte nach § 2,",)
+    )
+    assert banz_blocks[index].items == (
+        "1. Anspruchsberechtigte nach § 2,",
+        "2. Anspruchsberechtigte nach § 3,",
+        "3. Anspruchsberechtigte nach § 4 und",
+        "4. alle übrigen Anspruchsberechtigten nach Absatz 1.",
+    )
+    intro = banz_blocks[index - 1]
+    assert intro.kind == "paragraph"
+    assert intro.text.startswith("(2) Die in § 6 Absatz 1 Satz 1 genannten Leistungserbringer haben")
+    assert intro.text.endswith("in der folgenden Reihenfolge berücksichtigt werden:")
+    assert [block.text for block in banz_blocks[:index] if block.kind == "heading"][-1] == "§ 1 Anspruch"
+
+
+def test_real_ordinance_pdf_enumeration_over_a_page_break_is_one_list(banz_blocks):
+    index = next(i for i, block in enumerate(banz_blocks) if block.text.endswith("Anspruchsberechtigt nach Satz 1 sind:"))
+    items = banz_blocks[index + 1].items
+    assert [item.split(" ", 1)[0] for item in items] == ["1.", "2.", "3.", "4.", "5."]
+    assert items[4].endswith("und ihre mitausgereisten Familienangehörigen.")
+
+
+def test_real_ordinance_pdf_has_whole_words_and_no_masthead(banz_blocks):
+    text = "\n".join(block.text for block in banz_blocks)
+    assert "1. Personen, die das 80. Lebensjahr vollendet haben," in text
+    assert "Person en" not in text  # runs cut every 9 glyphs are glued back
+    assert "BAnz AT 01.04.2021 V1" not in text and "Verkündung" not in text
 
 
 # --- DOCX --------------------------------------------------------------------------------
@@ -498,6 +766,66 @@ def test_docx_styles_map_to_headings_lists_and_table_rows():
         Block("paragraph", "2024 | 5 Mio. €"),
         Block("paragraph", "Schluss."),
     ]
+
+
+def docx_bytes(document: docx.document.Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def number_paragraph(paragraph, num_id: int, level: int = 0) -> None:
+    numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numbering.get_or_add_numId().val = num_id
+    numbering.get_or_add_ilvl().val = level
+
+
+def add_numbering(document: docx.document.Document, levels: list[tuple[str, str]]) -> int:
+    """A numbering definition with one (format, template) per level; returns its numId."""
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    level_xml = "".join(
+        f'<w:lvl w:ilvl="{depth}"><w:start w:val="1"/><w:numFmt w:val="{number_format}"/>'
+        f'<w:lvlText w:val="{template}"/></w:lvl>'
+        for depth, (number_format, template) in enumerate(levels)
+    )
+    root = document.part.numbering_part.element
+    root.insert(
+        0, etree.fromstring(f'<w:abstractNum {namespace} w:abstractNumId="90">{level_xml}</w:abstractNum>')
+    )
+    root.append(etree.fromstring(f'<w:num {namespace} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
+
+
+def test_docx_list_number_paragraphs_keep_word_numbers_after_incomplete_intro():
+    document = docx.Document()
+    document.add_paragraph(LAW_BLOCKS[1].text)
+    for item in LAW_ITEMS:
+        document.add_paragraph(item.split(" ", 1)[1], style="List Number")
+    assert parse_document(docx_bytes(document), "law.docx").blocks == LAW_BLOCKS[1:3]
+
+
+def test_docx_numbering_formats_and_levels_come_from_the_definitions():
+    document = docx.Document()
+    num_id = add_numbering(
+        document, [("decimal", "(%1)"), ("lowerLetter", "%2)"), ("lowerRoman", "%1.%2.%3")]
+    )
+    for text, level in (("Absatz", 0), ("Buchstabe", 1), ("Unterfall", 2), ("Buchstabe", 1), ("Absatz", 0)):
+        number_paragraph(document.add_paragraph(text), num_id, level)
+    assert parse_document(docx_bytes(document), "a.docx").blocks[0].items == (
+        "(1) Absatz",
+        "a) Buchstabe",
+        "1.a.i Unterfall",
+        "b) Buchstabe",
+        "(2) Absatz",
+    )
+
+
+def test_docx_numbered_paragraphs_without_definition_are_counted_by_position():
+    document = docx.Document()
+    document.add_paragraph("Die Schritte sind:")
+    for text in ("Analyse", "Planung"):
+        number_paragraph(document.add_paragraph(text), 77)  # no such numbering instance
+    assert parse_document(docx_bytes(document), "a.docx").blocks[1].items == ("1. Analyse", "2. Planung")
 
 
 def test_docx_title_from_core_properties_else_title_style():

@@ -1,0 +1,381 @@
+"""PDF: text lines per page with font sizes, then the shared line-based structure detection."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from pypdf import PageObject, PdfReader
+from pypdf.errors import DependencyError
+
+from ingest.loaders.common import first_heading, join_wrapped, list_block, single_line
+from ingest.loaders.lines import (
+    HEADING_NUMBER,
+    LEGAL_HEADING_LEVEL,
+    MAX_HEADING_WORDS,
+    assemble_lines,
+    ends_with_terminal,
+    is_heading_shaped,
+    is_legal_heading,
+    join_legal_titles,
+    list_item_texts,
+    starts_lowercase,
+    structural_heading_level,
+    structural_headings,
+)
+from ingest.model import Block, LoaderError, ParsedDocument
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:seite|page|s\.)\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:von|of|/)\s*\d{1,4})?$", re.IGNORECASE
+)
+_DIGITS = re.compile(r"\d+")
+# Lines this close to the page edge are where running headers and footers live.
+_EDGE_LINES = 2
+# Deeper running headers are peeled off in rounds (see _drop_running_headers).
+_MAX_PEEL_ROUNDS = 4
+_HEADING_SIZE_RATIO = 1.15
+_JUNK_TITLES = re.compile(r"^(?:untitled|unbenannt|microsoft word\s*-|dokument\d*$|document\d*$)", re.I)
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    """A piece of page text as pypdf's visitor reports it."""
+
+    text: str
+    size: float
+    origin: tuple[float, float] | None  # start on the page; None for rotated or skewed text
+
+
+@dataclass(frozen=True)
+class _PdfLine:
+    text: str
+    size: float | None  # dominant font size of the line, when the extractor reported it
+
+
+def parse_pdf(data: bytes) -> ParsedDocument:
+    reader = _open_pdf(data)
+    extracted = [_pdf_page_lines(page) for page in _pdf_pages(reader)]
+    if extracted and all(lines is None for lines in extracted):
+        raise _corrupt_pdf()
+    pages = [lines or [] for lines in extracted]
+    if not any(line.text for lines in pages for line in lines):
+        raise LoaderError(
+            "no_text",
+            "Die PDF-Datei enthält keinen extrahierbaren Text – vermutlich ein Scan ohne Texterkennung "
+            "(no extractable text, scanned PDF?).",
+        )
+    blocks = _pdf_blocks(_drop_running_headers(pages))
+    title = _pdf_metadata_title(reader) or first_heading(blocks, prefer_level=1)
+    return ParsedDocument(blocks=blocks, title=title)
+
+
+def _corrupt_pdf() -> LoaderError:
+    return LoaderError("corrupt", "Die PDF-Datei ist beschädigt und kann nicht gelesen werden (corrupt PDF).")
+
+
+def _open_pdf(data: bytes) -> PdfReader:
+    # pypdf signals malformed input with many exception types (PdfReadError, ValueError,
+    # KeyError, TypeError, struct/zlib errors, ...); for an upload all of them mean "unreadable".
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+    except Exception as exc:
+        raise _corrupt_pdf() from exc
+    if encrypted:
+        try:
+            opened = bool(reader.decrypt(""))
+        except DependencyError:
+            opened = False  # AES needs the optional "cryptography" package
+        except Exception as exc:
+            raise _corrupt_pdf() from exc
+        if not opened:
+            raise LoaderError(
+                "encrypted",
+                "Die PDF-Datei ist passwortgeschützt und kann nicht geöffnet werden (encrypted PDF).",
+            )
+    return reader
+
+
+def _pdf_pages(reader: PdfReader) -> list[PageObject]:
+    try:
+        return list(reader.pages)
+    except Exception as exc:
+        raise _corrupt_pdf() from exc
+
+
+def _pdf_page_lines(page: PageObject) -> list[_PdfLine] | None:
+    """Lines of one page with their font sizes, or ``None`` if the page cannot be read.
+
+    Sizes come from pypdf's text visitor and are used only when the visited fragments reproduce
+    extract_text's result exactly, so font sizes never come at the price of different text.
+    """
+    fragments: list[_Fragment] = []
+
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], font: object, size: float) -> None:
+        scale = abs(tm[3] * cm[3]) if tm[3] and cm[3] else 1.0
+        upright = not (tm[1] or tm[2] or cm[1] or cm[2])
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        fragments.append(_Fragment(text, size * scale, (x, y) if upright else None))
+
+    try:
+        text = page.extract_text(visitor_text=visit)
+    except Exception:
+        return None  # one unreadable page should not cost the rest of the document
+    if "".join(fragment.text for fragment in fragments) != text:
+        fragments = [_Fragment(text, 0.0, None)]  # no trustworthy sizes: every line gets the same one
+    return _lines_with_sizes(_rejoin_runs(fragments))
+
+
+def _rejoin_runs(fragments: Sequence[_Fragment]) -> list[_Fragment]:
+    """Undo line breaks pypdf puts between runs of one baseline.
+
+    Some generators (Arbortext, used for the Bundesanzeiger) re-anchor the text matrix every few
+    glyphs: "Tm" to the origin, then "Td" to the glyph. pypdf takes the jump for a new line and cuts
+    "Personen" into "Person\nen", so no line of the page would be whole. A run ending in such a break
+    is glued to the next run when that one continues the same baseline further right: without a
+    separator, as these runs carry their spaces themselves, unless a gap wider than two characters
+    between them shows that a space was set by position.
+    """
+    kept = [fragment for fragment in fragments if fragment.text]
+    rejoined: list[_Fragment] = []
+    for index, fragment in enumerate(kept):
+        following = kept[index + 1] if index + 1 < len(kept) else None
+        text = fragment.text
+        if following is not None and _continues_baseline(fragment, following):
+            run = text[:-1]
+            spaced = run[-1:].isspace() or following.text[:1].isspace()
+            text = run + (" " if not spaced and _gap(fragment, following) > 2 * fragment.size else "")
+        rejoined.append(replace(fragment, text=text))
+    return rejoined
+
+
+def _continues_baseline(run: _Fragment, following: _Fragment) -> bool:
+    if run.origin is None or following.origin is None or not run.text.endswith("\n"):
+        return False
+    if "\n" in run.text[:-1]:
+        return False  # the run's origin is that of its first line, not of the one that breaks
+    (x, y), (next_x, next_y) = run.origin, following.origin
+    return abs(next_y - y) <= 0.2 * max(run.size, 1.0) and next_x > x
+
+
+def _gap(run: _Fragment, following: _Fragment) -> float:
+    """Horizontal space between two runs of a baseline (both have an origin)."""
+    if run.origin is None or following.origin is None:
+        return 0.0
+    # The visitor reports where a run starts, not where it ends: half an em per character
+    # estimates the width of proportional text.
+    return following.origin[0] - (run.origin[0] + 0.5 * run.size * len(run.text.rstrip("\n")))
+
+
+def _lines_with_sizes(fragments: Iterable[_Fragment]) -> list[_PdfLine]:
+    lines: list[_PdfLine] = []
+    current: list[str] = []
+    sizes: Counter[float] = Counter()
+    for fragment in fragments:
+        size = fragment.size
+        for position, piece in enumerate(fragment.text.split("\n")):
+            if position > 0:
+                lines.append(_finish_pdf_line(current, sizes))
+                current, sizes = [], Counter()
+            current.append(piece)
+            if piece.strip():
+                sizes[round(size, 1)] += len(piece.strip())
+    lines.append(_finish_pdf_line(current, sizes))
+    return lines
+
+
+def _finish_pdf_line(parts: list[str], sizes: Counter[float]) -> _PdfLine:
+    size = sizes.most_common(1)[0][0] if sizes else None
+    return _PdfLine(single_line("".join(parts)), size or None)
+
+
+def _drop_running_headers(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
+    """Remove bare page numbers and lines repeated at the top or bottom of most pages.
+
+    A running header can be several lines deep: the Bundesanzeiger sets "www.bundesanzeiger.de",
+    "Verkündung", "Veröffentlicht am ...", "BAnz AT ..." and "Seite 2 von 11" on every page. After
+    each removal the new edge lines are checked again; only the first round takes bare numbers,
+    later ones only lines repeated on most pages, so that a table's last figure survives.
+    """
+    for round_number in range(_MAX_PEEL_ROUNDS):
+        peeled = _peel_running_lines(pages, page_numbers=round_number == 0)
+        if sum(map(len, peeled)) == sum(map(len, pages)):
+            break
+        pages = peeled
+    return pages
+
+
+def _peel_running_lines(pages: list[list[_PdfLine]], page_numbers: bool) -> list[list[_PdfLine]]:
+    edges_per_page = [_edge_indices(lines) for lines in pages]
+    edge_counts: Counter[str] = Counter()
+    for lines, edges in zip(pages, edges_per_page, strict=True):
+        edge_counts.update({_DIGITS.sub("#", lines[index].text) for index in edges})
+    repeated = {
+        key for key, count in edge_counts.items() if len(pages) >= 3 and count >= 3 and count > len(pages) / 2
+    }
+
+    def is_running(line: _PdfLine) -> bool:
+        if page_numbers and _PAGE_NUMBER.match(line.text):
+            return True
+        return _DIGITS.sub("#", line.text) in repeated
+
+    return [
+        [line for index, line in enumerate(lines) if not (index in edges and is_running(line))]
+        for lines, edges in zip(pages, edges_per_page, strict=True)
+    ]
+
+
+def _edge_indices(lines: Sequence[_PdfLine]) -> set[int]:
+    content = [index for index, line in enumerate(lines) if line.text]
+    return set(content[:_EDGE_LINES] + content[-_EDGE_LINES:])
+
+
+def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
+    all_lines = [line for lines in pages for line in lines if line.text]
+    heading_sizes = _heading_sizes(all_lines, _body_font_size(all_lines))
+    blocks: list[Block] = []
+    for page_number, page in enumerate(pages, start=1):
+        page_lines, legal_headings = join_legal_titles(page, _line_text, _join_lines)
+        in_list = bool(blocks) and blocks[-1].kind == "list"
+        texts = [line.text for line in page_lines]
+        wrap_width = _pdf_wrap_width(texts)
+        if heading_sizes:
+            levels = _size_heading_levels(page_lines, heading_sizes)
+            # Sections of a law are set in the body size, so only their shape shows them.
+            levels = [
+                LEGAL_HEADING_LEVEL if level is None and index in legal_headings else level
+                for index, level in enumerate(levels)
+            ]
+            texts, levels = _merge_wrapped_headings(texts, levels)
+            items = list_item_texts(texts, wrap_width, after_item=in_list)
+            structural = structural_headings(texts, items, wrap_width)
+            levels = [
+                LEGAL_HEADING_LEVEL if level is None and heading and is_legal_heading(text) else level
+                for text, level, heading in zip(texts, levels, structural, strict=True)
+            ]
+        else:
+            items = list_item_texts(texts, wrap_width, after_item=in_list)
+            structural = structural_headings(texts, items, wrap_width)
+            levels = [
+                structural_heading_level(text, 2) if heading or index in legal_headings else None
+                for index, (text, heading) in enumerate(zip(texts, structural, strict=True))
+            ]
+        levels = [None if item is not None else level for level, item in zip(levels, items, strict=True)]
+        page_blocks = assemble_lines(texts, levels, items, wrap_width, page=page_number)
+        blocks = _merge_across_pages(blocks, page_blocks)
+    return blocks
+
+
+def _line_text(line: _PdfLine) -> str:
+    return line.text
+
+
+def _join_lines(first: _PdfLine, second: _PdfLine) -> _PdfLine:
+    return _PdfLine(f"{first.text} {second.text}", first.size)
+
+
+def _body_font_size(lines: Sequence[_PdfLine]) -> float | None:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        if line.size is not None:
+            weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else None
+
+
+def _heading_sizes(lines: Sequence[_PdfLine], body_size: float | None) -> list[float]:
+    """Font sizes used for headings, largest first; empty when the PDF gives no size signal."""
+    if body_size is None:
+        return []
+    sizes = {
+        line.size
+        for line in lines
+        if line.size is not None
+        and line.size >= body_size * _HEADING_SIZE_RATIO
+        and is_heading_shaped(line.text)
+    }
+    return sorted(sizes, reverse=True)
+
+
+def _size_heading_levels(lines: Sequence[_PdfLine], heading_sizes: Sequence[float]) -> list[int | None]:
+    levels: list[int | None] = []
+    for index, line in enumerate(lines):
+        level = _size_heading_level(lines, index, heading_sizes)
+        previous = lines[index - 1] if index else None
+        if level is None and previous is not None and levels[-1] is not None and line.size == previous.size:
+            # The wrapped rest of a heading may start lowercase ("... der\ninnovativen Medizin").
+            level = levels[-1] if 0 < len(line.text.split()) <= MAX_HEADING_WORDS else None
+        levels.append(level)
+    return levels
+
+
+def _size_heading_level(lines: Sequence[_PdfLine], index: int, heading_sizes: Sequence[float]) -> int | None:
+    line = lines[index]
+    following = lines[index + 1] if index + 1 < len(lines) else _PdfLine("", None)
+    # A lowercase next line continues the text, unless it is the wrapped rest of the heading itself.
+    continues_as_body = starts_lowercase(following.text) and following.size != line.size
+    if line.size not in heading_sizes or not is_heading_shaped(line.text) or continues_as_body:
+        return None
+    return min(heading_sizes.index(line.size) + 1, 6)
+
+
+def _merge_wrapped_headings(
+    texts: Sequence[str], levels: Sequence[int | None]
+) -> tuple[list[str], list[int | None]]:
+    """A long heading set in a large font wraps onto a second line of the same size."""
+    merged_texts: list[str] = []
+    merged_levels: list[int | None] = []
+    for text, level in zip(texts, levels, strict=True):
+        # A section number opens a heading of its own: "§ 2 ..." never continues "§ 1 Anspruch".
+        continuation = not HEADING_NUMBER.match(text) and not is_legal_heading(text)
+        if level is not None and merged_levels and merged_levels[-1] == level and continuation:
+            merged_texts[-1] = join_wrapped(merged_texts[-1], text)
+            continue
+        merged_texts.append(text)
+        merged_levels.append(level)
+    return merged_texts, merged_levels
+
+
+def _pdf_wrap_width(texts: Sequence[str]) -> float | None:
+    lengths = sorted(len(text) for text in texts if text)
+    if not lengths:
+        return None
+    return float(lengths[int(len(lengths) * 0.9) - 1] if len(lengths) >= 5 else lengths[-1])
+
+
+def _merge_across_pages(blocks: list[Block], page_blocks: list[Block]) -> list[Block]:
+    """Join a paragraph or list that runs over a page break; it keeps the page where it starts.
+
+    A list continues with the next page's first list ("3. ..." | "4. ..."), and its last item with
+    a lowercase first paragraph (the wrapped rest of the item), after which a list may follow.
+    """
+    if not blocks or not page_blocks:
+        return blocks + page_blocks
+    last, first = blocks[-1], page_blocks[0]
+    continues = not ends_with_terminal(last.text) and starts_lowercase(first.text)
+    if last.kind == first.kind == "paragraph" and continues:
+        merged = replace(last, text=join_wrapped(last.text, first.text))
+        return blocks[:-1] + [merged] + page_blocks[1:]
+    if last.kind != "list":
+        return blocks + page_blocks
+    rest = page_blocks
+    if first.kind == "paragraph" and continues:
+        last = list_block((*last.items[:-1], join_wrapped(last.items[-1], first.text)), last.page)
+        rest = rest[1:]
+    if rest and rest[0].kind == "list":
+        last = list_block((*last.items, *rest[0].items), last.page)
+        rest = rest[1:]
+    return blocks[:-1] + [last] + rest
+
+
+def _pdf_metadata_title(reader: PdfReader) -> str | None:
+    try:
+        metadata = reader.metadata
+        raw = metadata.title if metadata else None
+    except Exception:
+        return None  # a broken Info dictionary must not fail an otherwise readable file
+    title = single_line(str(raw)) if raw else ""
+    return title if title and not _JUNK_TITLES.match(title) else None
