@@ -51,8 +51,11 @@ class Settings(BaseSettings):
         default=None, description="Prefix for passages; default: 'passage: ' for e5 models, else none."
     )
     embedding_backend: Literal["onnx-int8", "onnx", "torch-int8", "torch"] = Field(
-        default="onnx-int8",
-        description="Inference engine for the model; exported once and cached. Falls back to torch if impossible.",
+        default="onnx",
+        description=(
+            "Inference engine for the model; exported once and cached. Falls back to torch if impossible. "
+            "int8 backends differ slightly from CPU to CPU; answers are scored in float32 regardless."
+        ),
     )
     embedding_batch_size: int = Field(default=16, ge=1, le=512)
     torch_threads: int | None = Field(default=None, ge=1, description="CPU threads for the model.")

@@ -23,10 +23,11 @@ sys.path.insert(0, str(PROJECT))
 
 from assistant.components.answerer.extractive import ExtractiveAnswerer  # noqa: E402
 from assistant.components.answerer.relevance import RelevanceGate  # noqa: E402
+from assistant.components.answerer.terms import TermMatcher  # noqa: E402
 from assistant.components.embedding.component import load_encoder  # noqa: E402
 from assistant.components.lexical.analyzer import GermanAnalyzer  # noqa: E402
 from assistant.components.vector_store import StoredChunk  # noqa: E402
-from assistant.services.retrieval import Passage, Retrieval  # noqa: E402
+from assistant.retrieval_types import Passage, Retrieval  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 RECALL_TARGET = 0.97
@@ -56,7 +57,7 @@ def main() -> None:
     settings = Settings(_env_file=None, model_cache_dir=PROJECT / "data/models")
     encoder = load_encoder(settings)
     gate = RelevanceGate(encoder, cache_dir=settings.models_dir)
-    answerer = ExtractiveAnswerer(encoder, GermanAnalyzer(), gate)
+    answerer = ExtractiveAnswerer(encoder, TermMatcher(encoder, GermanAnalyzer()), gate)
     docs, queries = dev_split()
     doc_ids = sorted(docs)
     indexed = doc_ids[::2]
@@ -73,8 +74,8 @@ def main() -> None:
             Passage(StoredChunk(indexed[i], texts[i], {"language": "de"}, float(sims[i])), float(sims[i]), float(sims[i]), 0.0)
             for i in top
         ]
-        scored = answerer.score_units(question, Retrieval(query=question, query_vector=vector, passages=passages))
-        features.append([scored.evidence.margin])
+        retrieval = Retrieval(query=question, query_vector=vector, passages=passages, encoder=encoder.name)
+        features.append([answerer.evidence(question, "de", retrieval).gate_margin])
         labels.append(int(gold in set(indexed)))
     x, y = np.array(features), np.array(labels)
     rng = np.random.default_rng(0)

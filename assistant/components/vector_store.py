@@ -14,7 +14,6 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import chromadb
@@ -23,6 +22,7 @@ import numpy as np
 from chromadb.api.base_http_client import BaseHTTPClient
 from chromadb.config import Settings as ChromaSettings
 
+from assistant.retrieval_types import Metadata, StoredChunk
 from assistant.settings import Settings
 
 REVISION_ID = "__revision__"
@@ -40,19 +40,10 @@ HTTP_TIMEOUT = httpx.Timeout(30.0, connect=3.0, pool=3.0)
 
 log = logging.getLogger(__name__)
 
-Metadata = dict[str, Any]
 
 
 class StoreUnavailable(RuntimeError):
     """Chroma cannot be reached or opened."""
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    id: str
-    text: str
-    metadata: Metadata
-    similarity: float  # cosine similarity, 1.0 = identical direction
 
 
 def make_client(settings: Settings):

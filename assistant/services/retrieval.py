@@ -15,37 +15,11 @@ import numpy as np
 
 from assistant.components.embedding.encoder import SentenceEncoder
 from assistant.components.lexical.synced import SyncedLexicalIndex
-from assistant.components.vector_store import ChunkStore, StoredChunk
+from assistant.components.vector_store import ChunkStore
 from assistant.filters import Filters, to_chroma_where
+from assistant.retrieval_types import Passage, Retrieval, StoredChunk
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
-
-
-@dataclass(frozen=True)
-class Passage:
-    chunk: StoredChunk
-    score: float  # fused relevance in [0, 1], relative to this question's candidates
-    dense: float  # cosine similarity to the question
-    lexical: float  # BM25 score
-
-    @property
-    def id(self) -> str:
-        return self.chunk.id
-
-    @property
-    def text(self) -> str:
-        return self.chunk.text
-
-    @property
-    def metadata(self) -> dict:
-        return self.chunk.metadata
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    query: str
-    query_vector: np.ndarray
-    passages: list[Passage]
 
 
 @dataclass(frozen=True)
@@ -92,7 +66,7 @@ class RetrievalService:
             missing = [i for i in lexical_ids if i not in candidates]
             candidates.update(self._with_similarity(missing, vector))
         if not candidates:
-            return Retrieval(query=query, query_vector=vector, passages=[])
+            return Retrieval(query=query, query_vector=vector, passages=[], encoder=self.encoder.name)
 
         ids = list(candidates)
         dense = np.array([candidates[i].similarity for i in ids])
@@ -110,7 +84,7 @@ class RetrievalService:
             Passage(chunk=candidates[ids[i]], score=float(shown[i]), dense=float(dense[i]), lexical=float(lexical[i]))
             for i in order
         ]
-        return Retrieval(query=query, query_vector=vector, passages=passages)
+        return Retrieval(query=query, query_vector=vector, passages=passages, encoder=self.encoder.name)
 
     def _dense(self, vector: np.ndarray, pool: int, filters: Filters) -> dict[str, StoredChunk]:
         return {c.id: c for c in self.store.query(vector, pool, to_chroma_where(filters))}

@@ -42,6 +42,11 @@ def configured_backend(settings: Settings) -> str:
     return str(getattr(settings, "embedding_backend", None) or DEFAULT_BACKEND)
 
 
+def is_float32(encoder: SentenceEncoder) -> bool:
+    """Whether the encoder computes in float32 (torch or onnx), judged by the backend in its name."""
+    return not encoder.name.endswith("-int8")
+
+
 def load_encoder(
     settings: Settings,
     progress: Callable[[str], None] | None = None,

@@ -53,7 +53,8 @@ class SentenceEncoder(Embeddings):
     def _raw_token_counts(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        # Counting only (long texts are split by the chunker): no "longer than 512" warning.
+        encoded = self.tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def _encode(self, texts: list[str], show_progress: bool) -> np.ndarray:
