@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.api.formatting import citation_label
 from assistant.components.vector_store import StoreUnavailable
 from assistant.container import Container
 from assistant.filters import FilterError, parse_filter_args
@@ -130,8 +131,8 @@ def ask(
         raise typer.Exit(code=2) from exc
     if as_json:
         payload = answer.model_dump()
-        for citation in payload["citations"]:
-            citation.pop("highlights", None)
+        for citation in payload["citations"] + payload["related"]:
+            citation.pop("highlights", None)  # the quoted sentences: the answer text holds them
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         print_answer(answer, container.chat.language_of(question))
@@ -268,19 +269,13 @@ def print_eval_report(report) -> None:
 
 def print_answer(answer: Answer, language) -> None:
     out.print(answer.answer, highlight=False, markup=False)
-    if not answer.citations:
-        return
-    out.print(f"\n[bold]{text('sources', language)}[/bold]")
-    for c in answer.citations:
-        where = ", ".join(
-            part
-            for part in (
-                f"{text('section', language)} „{c.section}“" if c.section else "",
-                f"{text('page', language)} {c.page}" if c.page else "",
-            )
-            if part
-        )
-        out.print(f"[{c.n}] {c.title}" + (f" – {where}" if where else "") + f" (Relevanz {c.score:.2f})", markup=False, highlight=False)
+    for key, citations in (("sources", answer.citations), ("related_sources", answer.related)):
+        if not citations:
+            continue
+        out.print(f"\n[bold]{text(key, language)}[/bold]")
+        for c in citations:
+            label = citation_label(c, language)
+            out.print(f"[{c.n}] {label} (Relevanz {c.score:.2f})", markup=False, highlight=False)
 
 
 def main() -> None:

@@ -12,7 +12,8 @@ from functools import cached_property
 
 from assistant.components.answerer.llm import build_answerer
 from assistant.components.answerer.relevance import RelevanceGate
-from assistant.components.embedding.component import load_encoder
+from assistant.components.answerer.terms import TermMatcher
+from assistant.components.embedding.component import is_float32, load_encoder
 from assistant.components.embedding.encoder import SentenceEncoder
 from assistant.components.lexical.analyzer import GermanAnalyzer
 from assistant.components.lexical.synced import SyncedLexicalIndex
@@ -32,12 +33,15 @@ class Container:
         settings: Settings,
         progress: Callable[[str], None] | None = None,
         encoder: SentenceEncoder | None = None,
+        scorer: SentenceEncoder | None = None,
     ) -> None:
-        """``encoder`` lets several containers (tests, benchmarks) share one loaded model."""
+        """``encoder`` and ``scorer`` let several containers (tests, benchmarks) share loaded models."""
         self.settings = settings
         self.progress = progress
         if encoder is not None:
             self.__dict__["encoder"] = encoder
+        if scorer is not None:
+            self.__dict__["scorer"] = scorer
 
     @cached_property
     def store(self) -> ChunkStore:
@@ -46,6 +50,15 @@ class Container:
     @cached_property
     def encoder(self) -> SentenceEncoder:
         return load_encoder(self.settings, self.progress)
+
+    @cached_property
+    def scorer(self) -> SentenceEncoder:
+        """The float32 model the answerer compares questions and sentences with. int8 vectors
+        differ a little from CPU to CPU; decisions taken on them would too. With a float32 backend
+        (the default) this is the same model as ``encoder``."""
+        if is_float32(self.encoder):
+            return self.encoder
+        return load_encoder(self.settings, self.progress, backend="onnx")
 
     @cached_property
     def analyzer(self) -> GermanAnalyzer:
@@ -71,8 +84,8 @@ class Container:
     @cached_property
     def answerer(self):
         """The extractive answerer, or a language-model answerer that falls back to it."""
-        gate = RelevanceGate(self.encoder, cache_dir=self.settings.models_dir)
-        return build_answerer(self.settings, self.encoder, self.analyzer, gate)
+        gate = RelevanceGate(self.scorer, cache_dir=self.settings.models_dir)
+        return build_answerer(self.settings, self.scorer, TermMatcher(self.scorer, self.analyzer), gate)
 
     @cached_property
     def chat(self) -> ChatService:
@@ -87,7 +100,7 @@ class Container:
         modest size the sentence vectors the answerer quotes from. Never calls a language model."""
         question = "Worum geht es in den Dokumenten?"
         extractive = getattr(self.answerer, "extractive", self.answerer)  # an LLM answerer wraps it
-        extractive.score_units(question, self.retrieval.retrieve(question, self.settings.top_k))
+        extractive.plan(question, "de", self.retrieval.retrieve(question, self.settings.top_k))
         if self.store.count_live() <= max_chunks:
             extractive.warm([text for _, texts, _ in self.store.iter_live_chunks() for text in texts])
 

@@ -23,7 +23,20 @@ class Citation(BaseModel):
 class Answer(BaseModel):
     answer: str
     citations: list[Citation]
-    answered: bool = Field(description="False when the documents hold nothing relevant.")
+    answered: bool = Field(
+        description="False when the documents do not hold the asked fact (then `citations` is empty)."
+    )
+    highlights: list[str] = Field(
+        default_factory=list,
+        description="Answer-bearing phrases inside `answer` (a number, a date, a name), where they can be located.",
+    )
+    related: list[Citation] = Field(
+        default_factory=list,
+        description=(
+            "When `answered` is false but the documents touch the topic: passages that are related but do not "
+            "answer the question, numbered as in the answer text's 'Verwandte Fundstellen' block."
+        ),
+    )
 
 
 class Turn(BaseModel):

@@ -24,10 +24,12 @@ def answer_html(text: str, answer: Answer | None = None, language: str = "de", s
     classes = "sa-answer" + (" sa-streaming" if streaming else "")
     if answer is not None and not answer.answered:
         classes += " sa-unanswered"
-    body = _paragraphs(text)
+    body = _paragraphs(text, answer.highlights if answer is not None else ())
     if answer is not None and not answer.answered:
         body += f'<p class="sa-hint">{_e(t(language, "no_answer_hint"))}</p>'
-    sources = sources_html(answer.citations, language) if answer is not None else ""
+    sources = ""
+    if answer is not None:
+        sources = sources_html(answer.citations, language) + sources_html(answer.related, language, "related_sources")
     return f'<div class="{classes}">{body}</div>{sources}'
 
 
@@ -35,12 +37,13 @@ def notice_html(message: str, kind: str = "warning") -> str:
     return f'<div class="sa-notice sa-notice-{_e(kind)}">{_e(message)}</div>'
 
 
-def sources_html(citations: Sequence[Citation], language: str = "de") -> str:
+def sources_html(citations: Sequence[Citation], language: str = "de", heading: str = "sources") -> str:
     if not citations:
         return ""
     lang = language_of(language)
     items = "".join(_source(c, lang) for c in citations)
-    return f'<div class="sa-sources"><div class="sa-sources-title">{_e(t(lang, "sources"))}</div>{items}</div>'
+    kind = "" if heading == "sources" else " sa-related"
+    return f'<div class="sa-sources{kind}"><div class="sa-sources-title">{_e(t(lang, heading))}</div>{items}</div>'
 
 
 def _source(citation: Citation, language: str) -> str:
@@ -93,9 +96,18 @@ def upload_results_html(results: Sequence[FileResult], language: str = "de") -> 
     return f'<ul class="sa-results">{"".join(rows)}</ul>' if rows else ""
 
 
-def _paragraphs(text: str) -> str:
+def _paragraphs(text: str, highlights: Iterable[str] = ()) -> str:
     blocks = [b for b in re.split(r"\n{2,}", text.strip()) if b.strip()]
-    return "".join(f"<p>{_markers(_breaks(_e(block)))}</p>" for block in blocks)
+    return "".join(f"<p>{_markers(_breaks(_bold(_e(block), highlights)))}</p>" for block in blocks)
+
+
+def _bold(escaped: str, highlights: Iterable[str]) -> str:
+    """The answer-bearing phrases in bold, so the reader sees the answer at a glance."""
+    phrases = sorted({_e(h) for h in highlights if h and h.strip()}, key=len, reverse=True)
+    if not phrases:
+        return escaped
+    pattern = re.compile(r"(?<![\w\[])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w\]])")
+    return pattern.sub(lambda m: f"<strong>{m.group(0)}</strong>", escaped)
 
 
 def _markers(escaped: str) -> str:

@@ -24,11 +24,14 @@ def citation_label(citation: Citation, language: Language = "de") -> str:
 
 
 def sources_block(answer: Answer, language: Language = "de") -> str:
-    """``Quellen:`` followed by one numbered line per citation; empty when nothing was cited."""
-    if not answer.citations:
-        return ""
-    lines = [f"[{c.n}] {citation_label(c, language)}" for c in answer.citations]
-    return f"{text('sources', language)}:\n" + "\n".join(lines)
+    """``Quellen:`` followed by one numbered line per citation (``Verwandte Fundstellen:`` for the
+    related passages of a decline); empty when nothing was cited."""
+    blocks = []
+    for key, citations in (("sources", answer.citations), ("related_sources", answer.related)):
+        if citations:
+            lines = [f"[{c.n}] {citation_label(c, language)}" for c in citations]
+            blocks.append(f"{text(key, language)}:\n" + "\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def answer_with_sources(answer: Answer, language: Language = "de") -> str:

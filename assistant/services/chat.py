@@ -1,10 +1,18 @@
-"""Answers questions: follow-up handling, retrieval, then the configured answerer."""
+"""Answers questions: follow-up handling, retrieval, then the configured answerer.
+
+A question in several parts ("Wie unterscheiden sich … von NRW und BW?", "Wann …, und wie
+viele …?") is answered as a whole first. Each part then gets its own retrieval and answer; the
+answer in parts replaces the whole one when it adds something: evidence from another document,
+or a part that the documents do not cover (which the reader must be told).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from assistant.components.answerer.llm import AnswerEvent, stream_answer
+from assistant.components.answerer.compose import merge_parts
+from assistant.components.answerer.llm import AnswerEvent, events_from_answer, stream_answer
+from assistant.components.answerer.question import Parts, split_parts
 from assistant.filters import Filters, normalize_filters
 from assistant.language import Language, detect_language
 from assistant.models import Answer, Turn
@@ -37,7 +45,8 @@ class ChatService:
         top_k: int | None = None,
     ) -> Answer:
         question, language, retrieval = self.prepare(question, history, filters, top_k)
-        return self.answerer.answer(question, language, retrieval)
+        whole = self.answerer.answer(question, language, retrieval)
+        return self.in_parts(question, language, whole, filters, top_k) or whole
 
     def stream(
         self,
@@ -47,7 +56,33 @@ class ChatService:
         top_k: int | None = None,
     ) -> Iterator[AnswerEvent]:
         question, language, retrieval = self.prepare(question, history, filters, top_k)
-        yield from stream_answer(self.answerer, question, language, retrieval)
+        if split_parts(question) is None:
+            yield from stream_answer(self.answerer, question, language, retrieval)
+            return
+        whole = self.answerer.answer(question, language, retrieval)
+        yield from events_from_answer(self.in_parts(question, language, whole, filters, top_k) or whole)
+
+    def in_parts(
+        self, question: str, language: Language, whole: Answer, filters: Filters | dict | None, top_k: int | None
+    ) -> Answer | None:
+        """The answer part by part, when the question has parts and that adds to ``whole``."""
+        parts: Parts | None = split_parts(question)
+        if parts is None:
+            return None
+        answers: list[Answer] = []
+        for number, part in enumerate(parts.questions):
+            # A later clause ("… und wie viele gehören dazu?") borrows the first one's words.
+            query = standalone_query(part, [Turn(role="user", content=parts.questions[0])]) if number else part
+            retrieval = self.retrieval.retrieve(query, top_k or self.settings.top_k, normalize_filters(filters))
+            answers.append(self.answerer.answer(part, language, retrieval))
+        cited = {c.document_id for c in whole.citations}
+        new_documents = any(a.answered and {c.document_id for c in a.citations} - cited for a in answers)
+        uncovered_part = any(not a.answered for a in answers)
+        # Two questions in one: one quote seldom answers both, unless both parts quote it.
+        distinct = parts.clauses and len({a.answer for a in answers}) == len(answers)
+        if not (distinct or new_documents or uncovered_part or (not whole.answered and any(a.answered for a in answers))):
+            return None
+        return merge_parts(list(zip(parts.labels, answers, strict=True)), language)
 
     def prepare(
         self,

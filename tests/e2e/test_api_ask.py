@@ -35,6 +35,19 @@ def test_german_question_is_answered_with_citations(reader):
     assert first["highlights"] and all(h in first["text"] for h in first["highlights"])
 
 
+def test_the_answer_phrase_is_marked_and_a_near_miss_keeps_related_passages_apart(reader):
+    answer = reader.post("/api/v1/ask", json={"question": QUESTION}).json()
+    assert answer["highlights"] == ["14"] and "14" in answer["answer"]
+
+    budget = "Wie hoch ist das jährliche Budget des Kompetenzverbunds in Euro?"
+    declined = reader.post("/api/v1/ask", json={"question": budget}).json()
+    assert declined["answered"] is False and declined["citations"] == []
+    assert declined["answer"].startswith("Die Dokumente nennen keinen Betrag")
+    assert declined["related"] and "Verwandte Fundstellen" in declined["answer"]
+    for related in declined["related"]:
+        assert f"[{related['n']}]" in declined["answer"]
+
+
 def test_filters_and_history_are_applied(reader):
     # Restricted to NRW, the BW network cannot be the source.
     filtered = reader.post("/api/v1/ask", json={"question": QUESTION, "filters": {"region": ["NRW"]}}).json()

@@ -83,6 +83,7 @@ def test_ask_upload_ask_again_and_remove(page, live_server, artifacts, tmp_path)
     answer = last_answer(page)
     assert page.evaluate("window.__sawStreaming"), "the answer should appear progressively"
     assert "Krankenh" in answer.inner_text()
+    assert answer.locator(".sa-answer strong").first.inner_text() == "14", "the answer phrase is bold"
     first_source = answer.locator(".sa-source").first
     assert "Kompetenzverbund Qualitätsmedizin" in first_source.locator("summary").inner_text()
     first_source.locator("summary").click()

@@ -178,8 +178,9 @@ def test_cli_ask_json_prints_the_documented_shape_over_the_bundled_corpus(tmp_pa
 
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "citations", "answered"}
+    assert set(payload) == {"answer", "citations", "answered", "highlights", "related"}
     assert payload["answered"] is True and "14 Krankenhäuser" in payload["answer"]
+    assert payload["highlights"] == ["14"] and payload["related"] == []
     citation = payload["citations"][0]
     assert set(citation) == {"n", "document_id", "title", "section", "page", "text", "score"}
     assert citation["n"] == 1 and citation["document_id"] == "kompetenzverbund-bw"

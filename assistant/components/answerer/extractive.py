@@ -1,63 +1,85 @@
 """The default answerer: grounded, extractive, cited; needs no language model.
 
-It quotes the sentences of the retrieved passages that answer the question, keeps an enumeration
-whole with the sentence that introduces it, orders the quotes as they stand in the documents and
-marks each with the number of its source. Whether the documents say anything at all is decided
-from calibrated retrieval evidence (see ``RelevanceGate``), not from a fixed cosine cut-off.
+For a question it
+
+1. works out what is asked (``question.analyse``: answer type, content words, constraints);
+2. splits the top passages into quotable units (sentences, enumerations with their lead-in);
+3. measures for every unit how well it carries the asked fact (``features``), and ranks them with
+   the learned ranker; units whose scores differ by less than the spread between embedding
+   backends are ordered by backend-independent evidence instead;
+4. answers only when the learned answerability model is confident that the best unit carries the
+   fact (right topic is not enough); otherwise it says what is missing, and may list related
+   passages apart from the answer;
+5. quotes the answering unit first, with the answer-bearing phrase marked, and adds context only
+   where it adds something.
+
+All vectors it compares come from a float32 model (``scorer``): int8 kernels give slightly
+different vectors on different CPUs, float32 ones the same to six decimals, so answers do not
+change with the machine.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from assistant.components.answerer.relevance import Evidence, RelevanceGate
+from assistant.components.answerer.answer_types import TYPED, typed_spans
+from assistant.components.answerer.compose import compose_answer, decline_answer, missing_message
+from assistant.components.answerer.features import (
+    Candidates,
+    focus_rows,
+    question_features,
+    titles_of,
+    unit_features,
+)
+from assistant.components.answerer.model import AnswerModel
+from assistant.components.answerer.question import QuestionAnalysis, analyse
+from assistant.components.answerer.relevance import RelevanceGate
+from assistant.components.answerer.terms import Matches, TermMatcher, unit_words
+from assistant.components.answerer.units import Unit, passage_units
 from assistant.components.embedding.encoder import SentenceEncoder
-from assistant.components.lexical.analyzer import GermanAnalyzer
 from assistant.i18n import text as phrase
 from assistant.language import Language
-from assistant.models import Answer, Citation
-from assistant.services.retrieval import Passage, Retrieval
-from ingest.sentences import sentence_spans
+from assistant.models import Answer
+from assistant.retrieval_types import Retrieval
 
-BULLET = "• "
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A quotable piece of a passage: one sentence, or an introducing sentence with its list."""
-
-    text: str
-    passage: int  # index into the retrieval's passages
-    order: int  # position inside the passage
-    highlights: tuple[str, ...]  # the sentences/items to mark in the passage
-
-
-@dataclass(frozen=True)
-class ScoredUnits:
-    units: list[Unit]
-    scores: np.ndarray
-    evidence: Evidence
+__all__ = ["ExtractiveAnswerer", "ExtractiveConfig", "Plan", "Unit", "passage_units"]
 
 
 @dataclass(frozen=True)
 class ExtractiveConfig:
-    passages_considered: int = 4
-    max_units: int = 3
-    # A unit joins the best one when its score is at most this far below.
-    score_gap: float = 0.05
-    # Score = cosine(question, unit) + weights x (IDF-weighted share of the question's content
-    # words in the unit, fused retrieval score of the unit's passage).
-    lexical_weight: float = 0.15
-    passage_weight: float = 0.05
-    # Bonus for units holding the kind of answer the question asks for (a number for "wie viele").
-    answer_type_weight: float = 0.08
+    passages_considered: int = 5
+    related_shown: int = 2  # related passages under a decline
+    max_context_blocks: int = 1  # quotes after the answering one
     cache_size: int = 20_000
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything measured about a question's candidates, before any decision."""
+
+    analysis: QuestionAnalysis
+    candidates: Candidates | None
+    gate_margin: float  # how much closer the best unit is than unrelated reference texts
+    on_topic: bool  # the calibrated relevance gate: the passages are about the question's topic
+
+
+@dataclass(frozen=True)
+class Plan:
+    evidence: Evidence
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    best: int = -1
+    probability: float = 0.0
+    answerable: bool = False
+    blocks: list[list[Unit]] = field(default_factory=list)
+    highlights: list[str] = field(default_factory=list)
+    decline: str = ""
+    related: list[Unit] = field(default_factory=list)
+    ruled_out: bool = False  # declined by a condition (region, year, name, type, count), not by the model
 
 
 class ExtractiveAnswerer:
@@ -65,59 +87,184 @@ class ExtractiveAnswerer:
 
     def __init__(
         self,
-        encoder: SentenceEncoder,
-        analyzer: GermanAnalyzer,
+        scorer: SentenceEncoder,
+        matcher: TermMatcher,
         gate: RelevanceGate,
+        model: AnswerModel | None = None,
         config: ExtractiveConfig | None = None,
     ) -> None:
-        self.encoder = encoder
-        self.analyzer = analyzer
+        self.scorer = scorer
+        self.matcher = matcher
         self.gate = gate
+        self._model = model
         self.config = config or ExtractiveConfig()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         # API and UI answer in parallel threads; the LRU's reordering and eviction must not interleave.
         self._vectors_lock = threading.Lock()
 
+    @property
+    def model(self) -> AnswerModel:
+        """The shipped decision model, loaded on first use (calibration measures without it)."""
+        if self._model is None:
+            self._model = AnswerModel.bundled()
+        return self._model
+
+    # -- answering ------------------------------------------------------------------------
+
     def answer(self, question: str, language: Language, retrieval: Retrieval) -> Answer:
-        scored = self.score_units(question, retrieval)
-        if scored is None or not self.gate.is_relevant(scored.evidence):
-            return Answer(answer=phrase("no_answer", language), citations=[], answered=False)
-        return compose(self.select_units(scored), retrieval.passages, language)
+        return self.compose(self.plan(question, language, retrieval), retrieval)
 
-    def score_units(self, question: str, retrieval: Retrieval) -> ScoredUnits | None:
-        """Every quotable unit of the top passages with its score, and the relevance evidence."""
-        cfg = self.config
-        passages = retrieval.passages[: cfg.passages_considered]
-        units = [u for i, p in enumerate(passages) for u in passage_units(p.text, i)]
+    def compose(self, plan: Plan, retrieval: Retrieval) -> Answer:
+        language = plan.evidence.analysis.language
+        if plan.answerable:
+            return compose_answer(plan.blocks, retrieval.passages, language, plan.highlights)
+        return decline_answer(plan.decline, plan.related, retrieval.passages, language)
+
+    def plan(self, question: str, language: Language, retrieval: Retrieval) -> Plan:
+        return self.decide(self.evidence(question, language, retrieval))
+
+    def decide(self, evidence: Evidence, model: AnswerModel | None = None) -> Plan:
+        """The decision on measured evidence; ``model`` replaces the shipped one (calibration)."""
+        model = model or self.model
+        language = evidence.analysis.language
+        candidates = evidence.candidates
+        if candidates is None:
+            return Plan(evidence=evidence, decline=phrase("no_answer", language))
+        scores = model.ranker(candidates.features)
+        eligible = _eligible(candidates, evidence.analysis)
+        if not eligible.any():  # no unit names the region/year asked about, or no unit has the number
+            return replace(self._declined(evidence, scores, int(np.argmax(scores)), model), ruled_out=True)
+        best = self._most_complete(
+            candidates, evidence.analysis, scores, eligible, _best(candidates, scores, eligible, model.tie), model
+        )
+        features = question_features(evidence.analysis, candidates, scores, best, evidence.gate_margin)
+        probability = model.probability(features)
+        if probability < model.threshold:
+            return replace(self._declined(evidence, scores, best, model), probability=probability)
+        blocks = self._blocks(candidates, scores, best, eligible, evidence.analysis, model)
+        return Plan(
+            evidence=evidence,
+            scores=scores,
+            best=best,
+            probability=probability,
+            answerable=True,
+            blocks=blocks,
+            highlights=_highlights(blocks[0], evidence.analysis),
+        )
+
+    def _declined(self, evidence: Evidence, scores: np.ndarray, best: int, model: AnswerModel) -> Plan:
+        """A decline that says what is missing, with the closest passages as related ones."""
+        plan = Plan(evidence=evidence, scores=scores, best=best)
+        language = evidence.analysis.language
+        if not evidence.on_topic:
+            return replace(plan, decline=phrase("no_answer", language))
+        candidates = evidence.candidates
+        missing = [w for w, m in zip(candidates.words, candidates.window_matches[:, best], strict=True) if m < 0.5]
+        decline = missing_message(language, evidence.analysis.answer_type, candidates.missing_hard, missing[:3])
+        order = _ranking(candidates, scores, np.ones(len(scores), dtype=bool), model.tie)
+        related = [candidates.units[i] for i in order[: self.config.related_shown]]
+        return replace(plan, decline=decline, related=related)
+
+    def evidence(self, question: str, language: Language, retrieval: Retrieval) -> Evidence:
+        """The analysis and the candidates' features; no learned weights involved."""
+        analysis = analyse(question, language)
+        passages = retrieval.passages[: self.config.passages_considered]
+        units = _unique([u for i, p in enumerate(passages) for u in passage_units(p.text, i)])
         if not units:
-            return None
-        dense = self._unit_vectors([u.text for u in units]) @ retrieval.query_vector
-        # Words of the document title name the topic, not the answer: every sentence of a document
-        # about the "Kompetenzverbund" shares them, so they must not decide which sentence answers.
-        topic = set().union(*(self.analyzer.content_terms(str(p.metadata.get("title", ""))) for p in passages))
-        question_terms = self.analyzer.content_terms(question)
-        focus = (question_terms - topic) or question_terms
-        lexical = _weighted_overlap(focus, [self.analyzer.content_terms(u.text) for u in units])
-        prior = np.array([passages[u.passage].score for u in units])
-        typed = _answer_type_bonus(question, units)
-        scores = dense + cfg.lexical_weight * lexical + cfg.passage_weight * prior + cfg.answer_type_weight * typed
-        language = str(passages[0].metadata.get("language") or "de")
-        evidence = self.gate.evidence(retrieval.query_vector, float(dense.max()), language)
-        return ScoredUnits(units=units, scores=scores, evidence=evidence)
+            return Evidence(analysis=analysis, candidates=None, gate_margin=-1.0, on_topic=False)
+        query = self._query_vector(question, retrieval)
+        vectors = self._unit_vectors([u.text for u in units])
+        dense = vectors @ query
+        titles = titles_of(passages)
+        everything = self.matcher.match(analysis.words, [u.text for u in units] + titles)
+        rows = focus_rows(analysis.words, everything.soft[:, len(units) :])
+        words = tuple(analysis.words[i] for i in rows)
+        topical = [w for i, w in enumerate(analysis.words) if i not in set(rows.tolist())]
+        focus_dense = vectors @ self.scorer.encode_query(_without(question, topical)) if topical else dense
+        matches = Matches(exact=everything.exact[rows, : len(units)], soft=everything.soft[rows, : len(units)])
+        question_matches = Matches(exact=everything.exact[:, : len(units)], soft=everything.soft[:, : len(units)])
+        is_topical = np.ones(len(analysis.words), dtype=bool)
+        is_topical[rows] = False
+        if len(rows) == len(analysis.words):
+            is_topical[:] = False
+        asked = self.matcher.match_specific(analysis.counted, [u.text for u in units] + titles)
+        candidates = unit_features(
+            analysis, units, passages, dense, focus_dense, words, matches, question_matches, is_topical,
+            everything.soft[:, len(units) :],
+            asked=Matches(exact=asked.exact[:, : len(units)], soft=asked.soft[:, : len(units)]),
+            asked_in_title=asked.exact[:, len(units) :].max(axis=1, initial=0.0) >= 1.0,
+        )
+        passage_language = str(passages[0].metadata.get("language") or "de")
+        gate = self.gate.evidence(query, float(dense.max()), passage_language)
+        return Evidence(
+            analysis=analysis, candidates=candidates, gate_margin=gate.margin, on_topic=self.gate.is_relevant(gate)
+        )
 
-    def select_units(self, scored: ScoredUnits) -> list[Unit]:
-        cfg = self.config
-        best = float(scored.scores.max())
-        ranked = np.argsort(-scored.scores, kind="stable")[: cfg.max_units]
-        picked = [scored.units[i] for i in ranked if scored.scores[i] >= best - cfg.score_gap]
-        return _dedupe(_with_antecedents(picked, scored.units))
+    # -- choosing -------------------------------------------------------------------------
+
+    def _blocks(
+        self,
+        candidates: Candidates,
+        scores: np.ndarray,
+        best: int,
+        eligible: np.ndarray,
+        analysis: QuestionAnalysis,
+        model: AnswerModel,
+    ) -> list[list[Unit]]:
+        units = candidates.units
+        lead = [best] + _context_of(best, candidates, analysis)
+        blocks = [[units[i] for i in lead]]
+        share = np.exp(scores - scores[best])  # softmax shares relative to the best unit
+        used = set(lead)
+        for i in _ranking(candidates, scores, eligible, model.tie):
+            if len(blocks) > self.config.max_context_blocks or share[i] < model.context:
+                break
+            if i in used:
+                continue
+            blocks.append([units[i]])
+            used.add(i)
+        return blocks
+
+    def _most_complete(
+        self,
+        candidates: Candidates,
+        analysis: QuestionAnalysis,
+        scores: np.ndarray,
+        eligible: np.ndarray,
+        best: int,
+        model: AnswerModel,
+    ) -> int:
+        """A close runner-up that says everything the best unit says and more answers instead: of
+        "Die Zukunftsthemen A und B stehen im Fokus" and "Der Fokus liegt auf A, B sowie C", the
+        reader wants the second. Close means as close as a unit quoted for context."""
+        words = unit_words(candidates.units[best].text)
+        share = np.exp(scores - scores[best])
+        listing = _listing_instead(candidates, analysis, scores, eligible, best, model.tie)
+        if listing is not None:
+            return listing
+        close = [int(i) for i in np.argsort(-scores) if i != best and eligible[i] and share[i] >= model.context]
+        longer = [i for i in close if len(unit_words(candidates.units[i].text)) > len(words)]
+        if not words or not longer:
+            return best
+        contained = self.matcher.match(words, [candidates.units[i].text for i in longer]).exact.mean(axis=0)
+        for i, share_of_words in zip(longer, contained, strict=True):
+            if share_of_words >= _SUBSUMED:
+                return i
+        return best
+
+    # -- vectors --------------------------------------------------------------------------
+
+    def _query_vector(self, question: str, retrieval: Retrieval) -> np.ndarray:
+        if retrieval.encoder == self.scorer.name and retrieval.query == question:
+            return retrieval.query_vector
+        return self.scorer.encode_query(question)
 
     def _unit_vectors(self, texts: list[str]) -> np.ndarray:
         with self._vectors_lock:
             known = {t: self._vectors[t] for t in texts if t in self._vectors}
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:  # encoded outside the lock: it is the slow part
-            known.update(zip(missing, self.encoder.encode_passages(missing), strict=True))
+            known.update(zip(missing, self.scorer.encode_passages(missing), strict=True))
         with self._vectors_lock:
             for text in dict.fromkeys(texts):
                 self._vectors[text] = known[text]
@@ -127,145 +274,143 @@ class ExtractiveAnswerer:
         return np.stack([known[t] for t in texts])
 
     def warm(self, texts: list[str]) -> None:
-        """Pre-computes unit vectors for passages, e.g. the whole corpus when it is small."""
+        """Pre-computes unit and word vectors for passages, e.g. the whole corpus when it is small."""
         units = [u.text for i, t in enumerate(texts) for u in passage_units(t, i)]
         if units:
             self._unit_vectors(units[: self.config.cache_size])
+            self.matcher.warm(units)
 
 
-def passage_units(text: str, passage_index: int) -> list[Unit]:
-    units: list[Unit] = []
-    for paragraph in text.split("\n\n"):
-        lines = paragraph.split("\n")
-        list_start = next((i for i, line in enumerate(lines) if line.startswith(BULLET)), len(lines))
-        prose = "\n".join(lines[:list_start])
-        items = [line[len(BULLET) :].strip() for line in lines[list_start:] if line.strip()]
-        sentences = [prose[s:e] for s, e in sentence_spans(prose)]
-        intro = sentences.pop() if items and sentences and sentences[-1].rstrip().endswith(":") else None
-        for sentence in sentences:
-            units.append(Unit(sentence, passage_index, len(units), (sentence,)))
-        if items:
-            listing = "\n".join(BULLET + item for item in items)
-            text_ = f"{intro}\n{listing}" if intro else listing
-            highlights = ((intro,) if intro else ()) + tuple(items)
-            units.append(Unit(text_, passage_index, len(units), highlights))
-    return units
-
-
-def compose(units: list[Unit], passages: list[Passage], language: Language) -> Answer:
-    """Quotes in document order, each followed by the number of its source."""
-    if not units:
-        return Answer(answer=phrase("no_answer", language), citations=[], answered=False)
-    ordered = sorted(units, key=lambda u: (u.passage, u.order))
-    numbers: dict[int, int] = {}
-    for unit in ordered:
-        numbers.setdefault(unit.passage, len(numbers) + 1)
-    lines: list[str] = []
-    for unit in ordered:
-        marker = f"[{numbers[unit.passage]}]"
-        if "\n" in unit.text:  # an enumeration: marker after the introducing line keeps items clean
-            head, _, rest = unit.text.partition("\n")
-            lines.append(f"{head} {marker}\n{rest}" if not head.startswith(BULLET) else f"{unit.text}\n{marker}")
-        else:
-            lines.append(f"{unit.text} {marker}")
-    body = _join_quotes(lines)
-    citations = [
-        _citation(numbers[index], passages[index], [h for u in ordered if u.passage == index for h in u.highlights])
-        for index in sorted(numbers, key=numbers.get)
-    ]
-    lead = phrase("lead_single" if len(numbers) == 1 else "lead_multi", language)
-    return Answer(answer=f"{lead}\n\n{body}", citations=citations, answered=True)
-
-
-def _join_quotes(lines: list[str]) -> str:
-    out = ""
-    for line in lines:
-        if not out:
-            out = line
-        elif "\n" in line or "\n" in out.rsplit("\n\n", 1)[-1]:
-            out += "\n\n" + line
-        else:
-            out += " " + line
-    return out
-
-
-def _citation(number: int, passage: Passage, highlights: list[str]) -> Citation:
-    meta = passage.metadata
-    page = meta.get("page")
-    return Citation(
-        n=number,
-        document_id=str(meta.get("document_id", "")),
-        title=str(meta.get("title", "")),
-        section=meta.get("section"),
-        page=int(page) if page is not None else None,
-        text=passage.text,
-        score=round(float(passage.score), 4),
-        highlights=highlights,
-    )
-
-
-def _weighted_overlap(question_terms: set[str], unit_terms: list[set[str]]) -> np.ndarray:
-    """Share of the question's content words in each unit, each word weighted by its rarity among
-    the units: "Kompetenzverbund" in every sentence says less than "Koordinator" in one."""
-    if not question_terms or not unit_terms:
-        return np.zeros(len(unit_terms))
-    terms = sorted(question_terms)
-    present = np.array([[_matches(t, u) for t in terms] for u in unit_terms], dtype=float)
-    idf = np.log1p(len(unit_terms) / (1.0 + present.sum(axis=0)))
-    return present @ idf / idf.sum()
-
-
-def _matches(term: str, unit_terms: set[str]) -> bool:
-    """Exact stem, or a shared prefix covering most of the shorter word: the stemmer leaves
-    "koordiniert" and "Koordinator" apart, a reader does not."""
-    if term in unit_terms:
-        return True
-    if len(term) < 5:
-        return False
-    for other in unit_terms:
-        shortest = min(len(term), len(other))
-        if shortest >= 5 and term[:4] == other[:4] and len(os.path.commonprefix((term, other))) >= 0.8 * shortest:
-            return True
-    return False
-
-
-_ASKS_NUMBER = re.compile(r"\b(wie ?viele?|wieviel|anzahl|how (many|much)|number of)\b", re.IGNORECASE)
-_ASKS_TIME = re.compile(r"\b(wann|seit wann|in welchem jahr|bis wann|when|what year)\b", re.IGNORECASE)
-_NUMBER = re.compile(
-    r"\d|\b(eins?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|"
-    r"millionen?|milliarden?|dutzend|beiden?|one|two|three|four|five|six|seven|eight|nine|ten|hundred)\b",
-    re.IGNORECASE,
-)
-_TIME = re.compile(r"\b(1[89]|20)\d\d\b|\b(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b", re.I)
-
-
-def _answer_type_bonus(question: str, units: list[Unit]) -> np.ndarray:
-    pattern = _TIME if _ASKS_TIME.search(question) else _NUMBER if _ASKS_NUMBER.search(question) else None
-    if pattern is None:
-        return np.zeros(len(units))
-    return np.array([1.0 if pattern.search(u.text) else 0.0 for u in units])
-
+# ----------------------------------------------------------------------------- helpers
 
 # A sentence opening with one of these leans on the sentence before it ("Sie diente als Grundlage").
 _ANAPHORIC_OPENERS = frozenset(
     "sie er es diese dieser dieses dies diesem diesen damit dadurch dazu davon daher deshalb "
-    "zudem außerdem hierbei hierfür dort so this these it they such".split()
+    "zudem außerdem hierbei hierfür dort so dabei hier this these it they such he she its their".split()
 )
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 
-def _with_antecedents(picked: list[Unit], units: list[Unit]) -> list[Unit]:
-    by_position = {(u.passage, u.order): u for u in units}
-    result: list[Unit] = []
-    for unit in picked:
-        first_word = unit.text.split(maxsplit=1)[0].strip(",.:;").lower() if unit.text.strip() else ""
-        previous = by_position.get((unit.passage, unit.order - 1))
-        if first_word in _ANAPHORIC_OPENERS and previous is not None and previous not in result:
-            result.append(previous)
-        result.append(unit)
-    return result
+# A unit holding three quarters of another's words (exactly, as stems, roots or compound parts)
+# says what the other says.
+_SUBSUMED = 0.75
 
 
-def _dedupe(units: list[Unit]) -> list[Unit]:
+def _eligible(candidates: Candidates, analysis: QuestionAnalysis) -> np.ndarray:
+    """Units that may answer at all: they satisfy the region/year constraints, and hold a number,
+    an amount or a date where the question asks for one by name (``strict_type``)."""
+    eligible = candidates.hard_ok & candidates.counted_ok
+    if analysis.strict_type:
+        eligible &= candidates.column("type_window") > 0
+    if candidates.missing_hard:  # a region, year or name the documents never mention
+        eligible[:] = False
+    return eligible
+
+
+# Answer types a list can answer ("Welche Personen …", "Wer …"); a yes/no, a reason or a number
+# is not answered by a list of things.
+_LIST_ANSWERS = frozenset({"who", "place", "other"})
+
+
+def _listing_instead(
+    candidates: Candidates, analysis: QuestionAnalysis, scores: np.ndarray, eligible: np.ndarray, best: int, tie: float
+) -> int | None:
+    """The enumeration itself rather than a sentence about it: for "Welche Personen haben mit
+    höchster Priorität Anspruch?", "(1) Folgende Personen haben mit höchster Priorität Anspruch:
+    1. … 2. …" answers, "§ 2 bestimmt die Personengruppen mit der höchsten Priorität" only
+    points to it. A list counts when it covers the question's words as well as the best unit and
+    scores within twice the backend tie of it."""
+    if candidates.units[best].is_list or analysis.answer_type not in _LIST_ANSWERS:
+        return None
+    cover = candidates.column("cover_window")
+    lists = [
+        i
+        for i in np.argsort(-scores)
+        if eligible[i] and candidates.units[i].is_list and candidates.units[i].lead_in
+        and scores[best] - scores[i] < 2 * tie and cover[i] >= cover[best] - 1e-9
+    ]
+    return int(lists[0]) if lists else None
+
+
+def _ranking(candidates: Candidates, scores: np.ndarray, eligible: np.ndarray, tie: float) -> list[int]:
+    """Units best first. Scores within ``tie`` of each other count as equal: the backend spread
+    could order them either way, so backend-independent evidence decides."""
+    bucket = np.floor((scores.max() - scores) / max(tie, 1e-9))
+    return sorted((i for i in range(len(scores)) if eligible[i]), key=lambda i: (bucket[i], *_tie_key(candidates, i)))
+
+
+def _best(candidates: Candidates, scores: np.ndarray, eligible: np.ndarray, tie: float) -> int:
+    top = max((i for i in range(len(scores)) if eligible[i]), key=lambda i: scores[i])
+    tied = [i for i in range(len(scores)) if eligible[i] and scores[top] - scores[i] < tie]
+    return min(tied, key=lambda i: _tie_key(candidates, i))
+
+
+def _tie_key(candidates: Candidates, i: int) -> tuple:
+    """Order among units the backends could rank either way: more of the question's words
+    exactly, the asked type, the document the question names ("nach der CoronaImpfV": the
+    ordinance, not the draft quoting it), then document order."""
+    unit = candidates.units[i]
+    return (
+        -candidates.column("exact_cover")[i],
+        -candidates.column("type_window")[i],
+        -candidates.column("title_match")[i],
+        unit.passage,
+        unit.order,
+    )
+
+
+def _context_of(best: int, candidates: Candidates, analysis: QuestionAnalysis) -> list[int]:
+    """Neighbours the answering unit needs: the sentence it refers back to, or the neighbour that
+    holds the asked kind of answer when the unit itself does not."""
+    units = candidates.units
+    unit = units[best]
+    around = [j for j in candidates.neighbours[best] if j != best]
+    before = [j for j in around if units[j].order < unit.order]
+    added: list[int] = []
+    first = _FIRST_WORD.search(unit.text)
+    if first and first.group(0).lower() in _ANAPHORIC_OPENERS and before:
+        added.append(before[0])
+    typed = candidates.column("type_unit")
+    if analysis.answer_type in TYPED and not typed[best]:
+        holding = [j for j in around if typed[j] and j not in added]
+        if holding:
+            added.append(holding[0])
+    return added
+
+
+def _highlights(block: list[Unit], analysis: QuestionAnalysis) -> list[str]:
+    """The answer-bearing phrase of the answering unit: the span of the asked type nearest to the
+    question's words in it ("14" in "In sechs Regionen … 14 Krankenhäuser" for "Wie viele
+    Krankenhäuser …"). None where the type has no detector (definitions, lists)."""
+    if analysis.answer_type not in TYPED or not block:
+        return []
+    unit = block[0]
+    spans = typed_spans(unit.text, analysis.answer_type, analysis.text)
+    if not spans:
+        for neighbour in block[1:]:  # the neighbour added because it holds the answer
+            spans = typed_spans(neighbour.text, analysis.answer_type, analysis.text)
+            if spans:
+                unit = neighbour
+                break
+    if not spans:
+        return []
+    lowered = unit.text.lower()
+    anchors = [m.start() for w in analysis.words for m in re.finditer(re.escape(w.lower()[:5]), lowered)]
+    if anchors:
+        start, end = min(spans, key=lambda s: min(abs((s[0] + s[1]) / 2 - a) for a in anchors))
+    else:
+        start, end = spans[0]
+    return [unit.text[start:end].strip(" ,;:")]
+
+
+def _without(question: str, words: list[str]) -> str:
+    """The question with the given words taken out (the rest keeps its order and punctuation)."""
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+    return " ".join(pattern.sub(" ", question).split())
+
+
+def _unique(units: list[Unit]) -> list[Unit]:
+    """Overlapping chunks repeat sentences; each is kept once, from the best-ranked passage."""
     seen: set[str] = set()
     unique: list[Unit] = []
     for unit in units:
@@ -274,3 +419,5 @@ def _dedupe(units: list[Unit]) -> list[Unit]:
             seen.add(key)
             unique.append(unit)
     return unique
+
+

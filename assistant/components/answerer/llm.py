@@ -1,7 +1,8 @@
 """Generated answers from a language model, grounded in the retrieved passages and cited.
 
-The extractive answerer stays in charge of two decisions: its relevance gate decides whether the
-documents say anything at all (if not, the model is never asked), and its quotes are the answer
+The extractive answerer stays in charge of two decisions: its answerability model decides whether the
+documents hold the asked fact at all (if not, the model is never asked and the extractive decline,
+with what is missing, is the answer), and its quotes are the answer
 whenever the model fails (unreachable, too slow, an error, an unreadable or empty reply). A failure
 never raises: the user gets the verbatim passages with a short notice and the log says what happened.
 
@@ -20,20 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.components.answerer.citations import MarkerRewriter, cited_segments, is_decline
-from assistant.components.answerer.extractive import (
-    ExtractiveAnswerer,
-    ScoredUnits,
-    _citation,
-    compose,
-    passage_units,
-)
+from assistant.components.answerer.compose import citation
+from assistant.components.answerer.extractive import ExtractiveAnswerer, Plan
 from assistant.components.answerer.prompts import answer_messages
 from assistant.components.answerer.relevance import RelevanceGate
+from assistant.components.answerer.terms import TermMatcher
+from assistant.components.answerer.units import passage_units
 from assistant.components.llm import LLMConfig, llm_config, make_chat_model
 from assistant.i18n import text as phrase
 from assistant.language import Language
 from assistant.models import Answer, Citation
-from assistant.services.retrieval import Passage, Retrieval
+from assistant.retrieval_types import Passage, Retrieval
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +114,9 @@ class LLMAnswerer:
         return done[-1].answer
 
     def stream(self, question: str, language: Language, retrieval: Retrieval) -> Iterator[AnswerEvent]:
-        scored = self.extractive.score_units(question, retrieval)
-        if scored is None or not self.extractive.gate.is_relevant(scored.evidence):
-            yield from events_from_answer(Answer(answer=phrase("no_answer", language), citations=[], answered=False))
+        plan = self.extractive.plan(question, language, retrieval)
+        if not plan.answerable:  # the documents do not hold the fact: the model is never asked
+            yield from events_from_answer(self.extractive.compose(plan, retrieval))
             return
         passages = retrieval.passages[: self.max_passages]
         messages = answer_messages(question, language, passages, retrieval.query)
@@ -142,7 +140,7 @@ class LLMAnswerer:
                 "language model %s failed after %.1f s (%s: %s); answering extractively",
                 self.label, time.perf_counter() - started, type(error).__name__, str(error)[:300],
             )
-            yield from self._fallback(scored, retrieval, language, reset=bool(sent))
+            yield from self._fallback(plan, retrieval, language, reset=bool(sent))
             return
         log.info(
             "language model %s answered in %.1f s: %d passages cited, %d invalid markers dropped",
@@ -167,12 +165,12 @@ class LLMAnswerer:
             notice = NOTICES["uncited"][language]
             return Answer(answer=f"{text}\n\n{notice}", citations=[], answered=False), notice
         highlights = self._highlights(text, order, passages)
-        citations = [_citation(n, passages[p - 1], highlights.get(n, [])) for n, p in enumerate(order, start=1)]
+        citations = [citation(n, passages[p - 1], highlights.get(n, [])) for n, p in enumerate(order, start=1)]
         return Answer(answer=text, citations=citations, answered=True), None
 
-    def _fallback(self, scored: ScoredUnits, retrieval: Retrieval, language: Language, reset: bool) -> Iterator[AnswerEvent]:
+    def _fallback(self, plan: Plan, retrieval: Retrieval, language: Language, reset: bool) -> Iterator[AnswerEvent]:
         notice = NOTICES["llm_failed"][language]
-        quoted = compose(self.extractive.select_units(scored), retrieval.passages, language)
+        quoted = self.extractive.compose(plan, retrieval)
         answer = quoted.model_copy(update={"answer": f"{notice}\n\n{quoted.answer}"})
         yield AnswerEvent("notice", text=notice, reset=reset)
         yield from events_from_answer(answer)
@@ -201,9 +199,9 @@ def _text_of(chunk: Any) -> str:
     return text
 
 
-def build_answerer(settings: Any, encoder, analyzer, gate: RelevanceGate):
+def build_answerer(settings: Any, scorer, matcher: TermMatcher, gate: RelevanceGate):
     """The extractive answerer, or the language-model answerer around it, as the settings say."""
-    extractive = ExtractiveAnswerer(encoder, analyzer, gate)
+    extractive = ExtractiveAnswerer(scorer, matcher, gate)
     config: LLMConfig | None = llm_config(settings)
     if config is None:
         return extractive

@@ -16,7 +16,7 @@ from assistant.i18n import text as phrase
 from assistant.language import Language
 
 if TYPE_CHECKING:  # the follow-up rewriter imports this module and needs no retrieval stack
-    from assistant.services.retrieval import Passage
+    from assistant.retrieval_types import Passage
 
 Messages = list[tuple[str, str]]  # (role, content), the form every LangChain chat model accepts
 

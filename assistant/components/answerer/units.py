@@ -1,0 +1,77 @@
+"""Quotable units of a passage: single sentences, or an enumeration with the sentence introducing it.
+
+A list is only understandable with its lead-in, and a legal enumeration only with its "wer" or
+"wenn": "(1) Ordnungswidrig handelt, wer\\n1. entgegen § 7 …, oder\\n2. …". Such a block is one
+unit, quoted whole. List lines come from ingestion as "• item" or with their own enumerator
+("1.", "2)", "a)", "(3)", "§ 5").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.model import ITEM_ENUMERATOR
+from ingest.sentences import sentence_spans
+
+BULLET = "• "
+# A bullet, or the enumerator ingestion keeps on a numbered item ("1.", "a)", "(2a)", "iv.").
+LIST_LINE = re.compile(rf"^(?:{re.escape(BULLET)}|(?:{ITEM_ENUMERATOR.pattern.lstrip('^')}))")
+_TERMINAL = (".", "!", "?", "…", '"', "“", "”", "»", "«", ")")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a passage: one sentence, or an introducing sentence with its list."""
+
+    text: str
+    passage: int  # index into the retrieval's passages
+    order: int  # position inside the passage
+    highlights: tuple[str, ...]  # the sentences/items to mark in the passage
+    lead_in: bool = False  # an enumeration whose first line introduces it
+
+    @property
+    def is_list(self) -> bool:
+        return "\n" in self.text
+
+
+def passage_units(text: str, passage_index: int) -> list[Unit]:
+    units: list[Unit] = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.split("\n")
+        list_start = _list_start(lines)
+        prose = "\n".join(lines[:list_start])
+        items = [line.strip() for line in lines[list_start:] if line.strip()]
+        sentences = [prose[s:e] for s, e in sentence_spans(prose)]
+        intro = sentences.pop() if items and sentences and introduces(sentences[-1]) else None
+        for sentence in sentences:
+            units.append(Unit(sentence, passage_index, len(units), (sentence,)))
+        if items:
+            listing = "\n".join(items)
+            text_ = f"{intro}\n{listing}" if intro else listing
+            highlights = ((intro,) if intro else ()) + tuple(items)
+            units.append(Unit(text_, passage_index, len(units), highlights, lead_in=intro is not None))
+    return units
+
+
+def _list_start(lines: list[str]) -> int:
+    """Index of the first list line. A first line "(1) …" opens a legal paragraph (Absatz), not a
+    list; any other enumerator opens a list only when the next line is a list line too."""
+    for index, line in enumerate(lines):
+        if not LIST_LINE.match(line):
+            continue
+        if index == 0 and not line.startswith(BULLET):
+            if line.startswith("(") or len(lines) < 2 or not LIST_LINE.match(lines[1]):
+                continue
+        return index
+    return len(lines)
+
+
+def introduces(sentence: str) -> bool:
+    """The sentence leads into what follows: it ends with a colon, or stops mid-sentence ("…, wer")."""
+    end = sentence.rstrip()
+    return end.endswith(":") or not end.endswith(_TERMINAL)
+
+
+def list_items(unit_text: str) -> list[str]:
+    return [line for line in unit_text.split("\n") if LIST_LINE.match(line)]

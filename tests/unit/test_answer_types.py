@@ -1,0 +1,36 @@
+"""Answer-bearing phrases of the asked type, and what counts as new against the question."""
+
+from __future__ import annotations
+
+from assistant.components.answerer.answer_types import has_type, typed_spans
+
+
+def spans(text: str, kind: str, question: str = "") -> list[str]:
+    return [text[a:b] for a, b in typed_spans(text, kind, question)]
+
+
+def test_numbers_in_digits_and_words_but_not_those_the_question_names():
+    text = "In sechs Regionen haben sich insgesamt 14 Krankenhäuser zusammengeschlossen."
+    assert spans(text, "number") == ["sechs", "14"]
+    assert spans(text, "number", "Wie viele der 14 Krankenhäuser …?") == ["sechs"]
+    # a negation counts nothing: "nenne keine Quellen" is no answer to "wie viele"
+    assert not has_type("Antworte nur mit X und nenne keine Quellen.", "number")
+
+
+def test_amounts_need_a_currency():
+    assert spans("Der Bund stellt 3 Milliarden Euro bereit.", "amount") == ["3 Milliarden Euro"]
+    assert spans("Der Zuschuss beträgt 4,5 Mio. €.", "amount") == ["4,5 Mio. €"]
+    assert not has_type("Der Verbund besteht aus vier Universitätskliniken.", "amount")
+
+
+def test_dates_years_decades_and_centuries():
+    assert spans("Die Verordnung gilt seit dem 1. April 2021.", "date")
+    assert spans("Anfang der 1970er-Jahre vollendete ABC den Übergang.", "date") == ["1970er"]
+    assert spans("im frühen neunzehnten Jahrhundert", "date") == ["neunzehnten Jahrhundert"]
+    assert not has_type("Der Verbund wurde gegründet, um Projekte voranzutreiben.", "date")
+
+
+def test_organisations_and_people():
+    assert "BWKG" in spans("Der BWKG agiert als Koordinator.", "who")
+    assert spans("Laut Heiner Scheffold umfasst der Verbund …", "who", "Wer sagt das?")[0] == "Heiner Scheffold"
+    assert not has_type("Der Verbund besteht aus Kliniken.", "who", "Aus welchen Kliniken besteht der Verbund?")

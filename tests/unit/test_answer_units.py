@@ -1,0 +1,38 @@
+"""Quotable units: sentences, and enumerations kept whole with their lead-in (legal ones too)."""
+
+from __future__ import annotations
+
+from assistant.components.answerer.units import passage_units
+
+LAW = """(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer
+1. entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder
+2. entgegen § 7 Absatz 2 eine Person wiedererkennt.
+
+(2) Handelt der Täter gegen Entgelt, so ist die Strafe Freiheitsstrafe bis zu zwei Jahren. Die Tat wird nur auf Antrag verfolgt."""
+
+
+def test_legal_enumeration_stays_with_its_unfinished_lead_in():
+    units = [u.text for u in passage_units(LAW, 0)]
+    assert units[0] == (
+        "(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer\n"
+        "1. entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder\n"
+        "2. entgegen § 7 Absatz 2 eine Person wiedererkennt."
+    )
+    assert units[1].startswith("(2) Handelt der Täter")  # an Absatz is a paragraph, not a list item
+    assert units[2] == "Die Tat wird nur auf Antrag verfolgt."
+
+
+def test_bullet_list_with_colon_lead_in_and_list_without_lead_in():
+    text = "Die Empfehlungen richten sich an:\n• die Akteure,\n• die Landespolitik.\n\n• eins\n• zwei"
+    units = passage_units(text, 3)
+    assert [u.text for u in units] == [
+        "Die Empfehlungen richten sich an:\n• die Akteure,\n• die Landespolitik.",
+        "• eins\n• zwei",
+    ]
+    assert units[0].highlights == ("Die Empfehlungen richten sich an:", "• die Akteure,", "• die Landespolitik.")
+    assert all(u.passage == 3 for u in units)
+
+
+def test_numbered_items_after_a_finished_sentence_have_no_lead_in():
+    text = "Das Gesetz tritt in Kraft.\n1. erstens\n2. zweitens"
+    assert [u.text for u in passage_units(text, 0)] == ["Das Gesetz tritt in Kraft.", "1. erstens\n2. zweitens"]
