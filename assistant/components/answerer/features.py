@@ -147,8 +147,8 @@ def unit_features(
     question_matches: Matches,
     topical: np.ndarray,
     title_matches: np.ndarray,
-    asked: Matches | None = None,
-    asked_in_title: np.ndarray | None = None,
+    asked: Matches,
+    asked_in_title: np.ndarray,
 ) -> Candidates:
     """``matches`` are the focus words' matches with the units; ``question_matches`` those of all
     the question's content words (``analysis.words``), ``topical`` marks which of them name the
@@ -266,15 +266,11 @@ def _row(analysis: QuestionAnalysis, word: str) -> int | None:
     return next((i for i, w in enumerate(analysis.words) if w.lower() == lowered), None)
 
 
-def _counted(asked: Matches | None, in_title: np.ndarray | None, around: list[tuple[int, ...]], n: int) -> np.ndarray:
+def _counted(asked: Matches, in_title: np.ndarray, around: list[tuple[int, ...]], n: int) -> np.ndarray:
     """Units whose neighbourhood names every asked-for noun ("Todesfälle", "Bußgeld"); a noun
     the document title names literally counts as named by all its sentences."""
     ok = np.ones(n, dtype=bool)
-    if asked is None or not asked.soft.size:
-        return ok
-    for row in range(asked.soft.shape[0]):
-        if in_title is not None and in_title[row]:
-            continue
+    for row in np.flatnonzero(~in_title):
         ok &= np.array([asked.soft[row, list(a)].max() for a in around]) >= _MATCHED
     return ok
 
