@@ -201,10 +201,6 @@ class QuestionAnalysis:
     # ("14 Krankenhäuser" for "Wie viele Krankenhäuser", a "Bußgeld" for "Welches Bußgeld").
     counted: tuple[str, ...] = ()
 
-    @property
-    def hard_constraints(self) -> tuple[str, ...]:
-        return self.constraints.hard
-
 
 def answer_type(question: str) -> AnswerType:
     """The first kind whose pattern matches: an amount is also a number, so it is tried first."""

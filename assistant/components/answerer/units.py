@@ -72,6 +72,3 @@ def introduces(sentence: str) -> bool:
     end = sentence.rstrip()
     return end.endswith(":") or not end.endswith(_TERMINAL)
 
-
-def list_items(unit_text: str) -> list[str]:
-    return [line for line in unit_text.split("\n") if LIST_LINE.match(line)]
