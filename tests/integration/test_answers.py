@@ -209,3 +209,28 @@ def test_a_compound_asked_for_is_not_named_by_its_bare_head(corpus_container):
     clinics = matcher.match_specific(["Kliniken"], ["Der Verbund besteht aus vier Universitätskliniken."])
     assert deaths.soft[0, 0] < 0.5
     assert clinics.exact[0, 0] == 1.0
+
+
+def test_a_compound_asked_for_is_not_named_by_a_sibling_or_its_first_part(corpus_container):
+    """Compounds that share only a part name other things: "Impfzentren" and "Impfstoffe" are no
+    "Impfdosen", "Erkrankungsfälle" no "Todesfälle", "Datei" no "Dateigröße". Word vectors put
+    them close, so among a sentence's other words they would look like a match."""
+    matcher = corpus_container.answerer.matcher
+    cases = [
+        ("Impfdosen", "Der Bund beschafft die Impfstoffe und finanziert die Impfzentren der Länder."),
+        ("Todesfälle", "Bis heute wurden 6.000 Erkrankungsfälle an das Institut übermittelt."),
+        ("Dateigröße", "Angenommen wird pro Upload genau eine CSV-Datei mit einer Tabelle."),
+    ]
+    for word, text in cases:
+        assert matcher.match_specific([word], [text]).soft[0, 0] < 0.5, word
+    same = matcher.match_specific(["Impfdosen"], ["Geliefert wurden 3 Millionen Impfdosis-Packungen und 2 Millionen Impfdosen."])
+    assert same.exact[0, 0] == 1.0
+
+
+def test_a_compound_named_in_two_neighbouring_sentences_counts(corpus_container):
+    """"Die Zulassung …" and "… die niedrigste Quote" together name the "Zulassungsquote"."""
+    matcher = corpus_container.answerer.matcher
+    parts = matcher.compound_parts(
+        ["Zulassungsquote"], ["Die Zulassung erfolgt zweimal im Jahr.", "Mit 5 Prozent hat sie die niedrigste Quote.", "Das Studium ist groß."]
+    )
+    assert parts.tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]

@@ -17,6 +17,15 @@ def test_numbers_in_digits_and_words_but_not_those_the_question_names():
     assert not has_type("Antworte nur mit X und nenne keine Quellen.", "number")
 
 
+def test_dates_legal_references_and_list_numbers_count_nothing():
+    """"Wie viele Impfdosen …?" is not answered by a date, a paragraph or a list item's number."""
+    assert not has_type("Die Länder haben dies nach dem Beschluss vom 6. November 2020 benannt.", "number")
+    assert not has_type("(3) Ausgeschlossen sind:\n1. die Kosten nach § 10 Abs. 3 Nr. 3", "number")
+    assert not has_type("Die Regel gilt bis 2025 und steht auf Seite 12.", "number")
+    assert spans("Seit 2005 kamen 1500 Mitarbeiter und 20 Prozent mehr Zentren hinzu.", "number") == ["1500", "20 Prozent"]
+    assert spans("Am 1. Januar 2021 lagen 3 Millionen Dosen vor.", "number") == ["3 Millionen"]
+
+
 def test_amounts_need_a_currency():
     assert spans("Der Bund stellt 3 Milliarden Euro bereit.", "amount") == ["3 Milliarden Euro"]
     assert spans("Der Zuschuss beträgt 4,5 Mio. €.", "amount") == ["4,5 Mio. €"]

@@ -65,6 +65,17 @@ _REASON = re.compile(
     re.IGNORECASE,
 )
 
+# Digits that count nothing: a calendar date, a year after "seit"/"bis", a legal reference ("§ 10
+# Abs. 3 Nr. 3", "Seite 12") and a list item's own number ("1. die Kosten …"). "Wie viele Impfdosen
+# …?" is not answered by "vom 6. November 2020".
+_NOT_A_COUNT = re.compile(
+    rf"(?<![\w])(?:\d{{1,2}}\.\s?(?:\d{{1,2}}\.|(?:{_MONTHS}))\s?(?:\d{{2,4}})?|(?:{_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
+    rf"(?:seit|bis|ab|vor|im\s+jahr|in\s+the\s+year|since|until|by)\s+(?:dem\s+)?(?:jahr\s+)?\d{{4}}|"
+    rf"(?:§§?|art\.|artikel|abs\.|absatz|nr\.|nummer|ziffer|satz|s\.|seite|kapitel|kap\.|anlage|section|page|p\.)\s*\d+[a-z]?"
+    rf"(?:\s*(?:abs\.|absatz|nr\.|satz|s\.)\s*\d+[a-z]?)*)(?![\w])|^\s*\(?\d+[a-z]?[.)]",
+    re.IGNORECASE | re.MULTILINE,
+)
+
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "amount": _AMOUNT,
     "number": _NUMBER,
@@ -84,8 +95,11 @@ def typed_spans(text: str, kind: AnswerType, question: str = "") -> list[tuple[i
         return []
     asked = question.lower()
     spans: list[tuple[int, int]] = []
+    no_count = [m.span() for m in _NOT_A_COUNT.finditer(text)] if kind == "number" else []
     for match in pattern.finditer(text):
         start, end = match.span()
+        if any(s <= start and end <= e for s, e in no_count):
+            continue
         if kind in ("who", "place"):  # "Der BWKG …": a capitalised article opens no name
             start = _after_function_words(text, start, end)
         phrase = text[start:end].strip()

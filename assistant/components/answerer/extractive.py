@@ -193,6 +193,7 @@ class ExtractiveAnswerer:
             everything.soft[:, len(units) :],
             asked=Matches(exact=asked.exact[:, : len(units)], soft=asked.soft[:, : len(units)]),
             asked_in_title=asked.exact[:, len(units) :].max(axis=1, initial=0.0) >= 1.0,
+            asked_parts=self.matcher.compound_parts(analysis.counted, [u.text for u in units]),
         )
         passage_language = str(passages[0].metadata.get("language") or "de")
         gate = self.gate.evidence(query, float(dense.max()), passage_language)

@@ -91,6 +91,9 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "best_cover_window",
 )
 _MATCHED = 0.5  # a word counts as present at this match strength
+# The noun a number question asks for is a condition, so it must be named clearly; a word that
+# only stands out a little among a passage's words ("File", "Daten" for "Dateigröße") is not.
+_NAMED = 0.75
 
 
 @dataclass(frozen=True)
@@ -149,13 +152,15 @@ def unit_features(
     title_matches: np.ndarray,
     asked: Matches,
     asked_in_title: np.ndarray,
+    asked_parts: np.ndarray | None = None,
 ) -> Candidates:
     """``matches`` are the focus words' matches with the units; ``question_matches`` those of all
     the question's content words (``analysis.words``), ``topical`` marks which of them name the
     retrieved documents' titles, ``title_matches`` (question words × ``titles_of(passages)``) how
     well each word matches each title. ``asked`` are the matches of ``analysis.counted`` (the noun
     asked for, compounds not matched by their heads, ``TermMatcher.match_specific``) and
-    ``asked_in_title`` which of them a title names literally."""
+    ``asked_in_title`` which of them a title names literally, ``asked_parts`` where the first and
+    the last part of each are named on their own (``TermMatcher.compound_parts``)."""
     n = len(units)
     around = neighbourhoods(units)
     soft, exact = matches.soft, matches.exact
@@ -188,7 +193,7 @@ def unit_features(
     hard_ok, missing_hard = _hard_constraints(analysis, units, passages)
     all_window = np.stack([question_matches.soft[:, list(a)].max(axis=1) for a in around], axis=1)
     missing_hard += _unmentioned_names(analysis, passages, all_window)
-    counted_ok = _counted(asked, asked_in_title, around, n)
+    counted_ok = _counted(asked, asked_in_title, around, n, asked_parts)
 
     features = np.column_stack(
         [
@@ -266,12 +271,20 @@ def _row(analysis: QuestionAnalysis, word: str) -> int | None:
     return next((i for i, w in enumerate(analysis.words) if w.lower() == lowered), None)
 
 
-def _counted(asked: Matches, in_title: np.ndarray, around: list[tuple[int, ...]], n: int) -> np.ndarray:
-    """Units whose neighbourhood names every asked-for noun ("Todesfälle", "Bußgeld"); a noun
-    the document title names literally counts as named by all its sentences."""
+def _counted(
+    asked: Matches, in_title: np.ndarray, around: list[tuple[int, ...]], n: int, parts: np.ndarray | None = None
+) -> np.ndarray:
+    """Units whose neighbourhood names every asked-for noun ("Todesfälle", "Bußgeld"), whole or
+    as its two parts in neighbouring sentences ("Die Zulassung …", "… die niedrigste Quote"); a
+    noun the document title names literally counts as named by all its sentences."""
     ok = np.ones(n, dtype=bool)
     for row in np.flatnonzero(~in_title):
-        ok &= np.array([asked.soft[row, list(a)].max() for a in around]) >= _MATCHED
+        named = np.array([asked.soft[row, list(a)].max() for a in around]) >= _NAMED
+        if parts is not None and parts.shape[1] == n:
+            first = np.array([parts[2 * row, list(a)].max() for a in around])
+            last = np.array([parts[2 * row + 1, list(a)].max() for a in around])
+            named |= (first >= 1.0) & (last >= 1.0)
+        ok &= named
     return ok
 
 

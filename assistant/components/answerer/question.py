@@ -78,13 +78,15 @@ _AMOUNT_Q = re.compile(
 _NUMBER_Q = re.compile(
     r"\b(wie\s?viel\w*|wieviel\w*|anzahl|wie\s+hoch|wie\s+groß|wie\s+lang|wie\s+alt|wie\s+oft|wie\s+weit|"
     r"wie\s+schwer|wie\s+stark|wie\s+breit|welche[nrs]?\s+(?:anteil|prozentsatz|zahl|rang|platz)|"
+    # "Welche maximale Dateigröße …", "Welche Mindestanzahl …": a measure asks for a number
+    r"welche[nrsm]?\s+(?:\w+\s+)?\w*(?:größe|anzahl|zahl|menge|dauer|länge|höhe|umfang|gewicht|fläche|quote)|"
     r"how\s+(?:many|much|long|old|often|far|large|big|high|tall|heavy)|what\s+(?:percentage|percent|number|share|proportion|rank))\b",
     re.IGNORECASE,
 )
 # "when" asks for a time only at the start ("What happened when …" does not).
 _DATE_Q = re.compile(
     r"\b(wann|seit\s+wann|bis\s+wann|ab\s+wann|in\s+welchem\s+(?:jahr|monat|jahrhundert|jahrzehnt|zeitraum)|"
-    r"an\s+welchem\s+(?:tag|datum)|welche[nrs]?\s+(?:datum|jahr|zeitpunkt|frist|stichtag)|"
+    r"an\s+welchem\s+(?:tag|datum)|welche[nrsm]?\s+(?:datum|jahr|zeitpunkt|frist|stichtag|termin)|"
     r"since\s+when|until\s+when|(?:what|which|in\s+what|in\s+which)\s+(?:year|date|month|century|decade|day))\b"
     r"|^\s*(?:\w+\s+)?when\b",
     re.IGNORECASE,
@@ -103,7 +105,7 @@ _PLACE_Q = re.compile(
 # A question that names the kind of date it wants is answered only by a sentence holding one;
 # a bare "wann" may also be answered by "nach der Pandemie" or "wenn …".
 _EXPLICIT_DATE_Q = re.compile(
-    r"\b(in\s+welchem\s+(?:jahr|monat|jahrhundert|jahrzehnt)|an\s+welchem\s+(?:tag|datum)|welche[nrs]?\s+(?:datum|jahr|stichtag)|"
+    r"\b(in\s+welchem\s+(?:jahr|monat|jahrhundert|jahrzehnt)|an\s+welchem\s+(?:tag|datum)|welche[nrsm]?\s+(?:datum|jahr|stichtag|termin)|"
     r"seit\s+wann|bis\s+wann|(?:what|which|in\s+what|in\s+which)\s+(?:year|date|month|century|decade)|since\s+when|until\s+when)\b",
     re.IGNORECASE,
 )

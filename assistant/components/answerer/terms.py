@@ -124,32 +124,81 @@ class TermMatcher:
 
 
     def match_specific(self, question_words: Sequence[str], unit_texts: Sequence[str]) -> Matches:
-        """Like ``match``, but a compound question word is not matched by its bare head: a
-        sentence about "Fälle" does not name the "Todesfälle" asked about (the modifier is what
-        the question is about), while "Universitätskliniken" still names "Kliniken"."""
+        """Like ``match``, but only words that name the same thing match: a compound question word
+        is not matched by its bare head (a sentence about "Fälle" does not name the "Todesfälle"
+        asked about) or its first part ("Datei" for "Dateigröße"), nor by a sibling compound that
+        shares only its first or last part ("Impfzentren" for "Impfdosen", "Erkrankungsfälle" for
+        "Todesfälle"). Word vectors put such siblings close together, and read against a
+        sentence's other words they look like a match; what is counted differs.
+        "Universitätskliniken" still names "Kliniken"."""
         rows = []
         for word in question_words:
-            texts = [_without_heads(word, text, self.stems) for text in unit_texts]
+            texts = [_only_same_thing(word, text, self.stems) for text in unit_texts]
             rows.append(self.match([word], texts))
         if not rows:
             return self.match([], unit_texts)
         return Matches(exact=np.vstack([r.exact for r in rows]), soft=np.vstack([r.soft for r in rows]))
 
 
-def _without_heads(word: str, text: str, stems) -> str:
-    """``text`` without the words that are only the last part of the compound ``word``."""
+    def compound_parts(self, question_words: Sequence[str], unit_texts: Sequence[str]) -> np.ndarray:
+        """(2 × words, units): 1 where a text names the first part of a compound question word
+        (row 2i: "Zulassung" of "Zulassungsquote") or its last part (row 2i + 1: "Quote"). A
+        passage that says "Die Zulassung …. … die niedrigste Quote" names the compound in two
+        sentences."""
+        parts = np.zeros((2 * len(question_words), len(unit_texts)))
+        for i, word in enumerate(question_words):
+            word_stems = [_fold(s) for s in self.stems(word)] or [_fold(word)]
+            for j, text in enumerate(unit_texts):
+                for other in set(WORD.findall(text)):
+                    if not other[:1].isupper():  # nouns only: "große" is no "Größe"
+                        continue
+                    for os_ in [_fold(s) for s in self.stems(other)] or [_fold(other)]:
+                        if len(os_) < _SIBLING_REST or any(os_ == ws for ws in word_stems):
+                            continue
+                        if any(ws.startswith(os_) and len(os_) >= _SIBLING_SHARED and len(ws) - len(os_) >= _SIBLING_REST for ws in word_stems):
+                            parts[2 * i, j] = 1.0
+                        if any(ws.endswith(os_) for ws in word_stems):
+                            parts[2 * i + 1, j] = 1.0
+        return parts
+
+
+def _only_same_thing(word: str, text: str, stems) -> str:
+    """``text`` without the words that are only the last or the first part of the compound
+    ``word``, or its siblings (see ``_siblings``)."""
     folded = _fold(word)
-    word_stems = [_fold(s) for s in stems(word)]
+    word_stems = [_fold(s) for s in stems(word)] or [folded]
 
-    def is_head(other: str) -> bool:
+    def other_thing(other: str) -> bool:
         o = _fold(other)
-        if len(o) >= len(folded):
-            return False
-        if folded.endswith(o):
+        if len(o) < len(folded) and folded.endswith(o):
             return True
-        return any(ws.endswith(_fold(os_)) and len(os_) < len(ws) for ws in word_stems for os_ in stems(other))
+        other_stems = [_fold(s) for s in stems(other)] or [o]
+        if any(ws.endswith(os_) and len(os_) < len(ws) for ws in word_stems for os_ in other_stems):
+            return True
+        # its first part alone: "Datei" does not name the "Dateigröße" asked about
+        if any(ws.startswith(os_) and len(os_) >= _SIBLING_SHARED and len(ws) - len(os_) >= _SIBLING_REST for ws in word_stems for os_ in other_stems):
+            return True
+        return any(_siblings(ws, os_) for ws in word_stems for os_ in other_stems)
 
-    return WORD.sub(lambda m: " " if is_head(m.group(0)) else m.group(0), text)
+    return WORD.sub(lambda m: " " if other_thing(m.group(0)) else m.group(0), text)
+
+
+_SIBLING_SHARED = 4  # letters the two stems share at one end ("impf", "sfall")
+_SIBLING_REST = 3  # letters each has of its own at the other end ("dos" / "zentr")
+
+
+def _siblings(a: str, b: str) -> bool:
+    """Two stems that share a first or last part but differ in the rest: "impfdos" /
+    "impfzentr", "todesfall" / "erkrankungsfall". A stem that contains the other
+    ("universitatsklinik" / "klinik") or differs only by an ending is not a sibling."""
+    if a == b or a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a):
+        return False
+    prefix = len(os.path.commonprefix((a, b)))
+    suffix = len(os.path.commonprefix((a[::-1], b[::-1])))
+    for shared in (prefix, suffix):
+        if shared >= _SIBLING_SHARED and min(len(a), len(b)) - shared >= _SIBLING_REST:
+            return True
+    return False
 
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})

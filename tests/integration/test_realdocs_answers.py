@@ -1,0 +1,51 @@
+"""Near misses over real agency PDFs (``../shared/realdocs``): the documents are about the topic,
+the asked fact is not in them, and the answer must say so. Run under both embedding backends, like
+the answers over the shipped corpus; the full question set is scored by ``bench/answers.py``."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.components.embedding.component import load_encoder
+from assistant.container import Container
+from tests.conftest import SHARED_DIR, make_settings
+
+pytestmark = pytest.mark.slow
+
+REALDOCS = SHARED_DIR / "realdocs"
+FILES = ("banz_coronaimpfv_2021-04-01.pdf", "rki_desh_anleitung_sequenzdaten_2021.pdf", "rki_epidbull_2020-17_nowcasting.pdf")
+
+
+@pytest.fixture(scope="module", params=["onnx", "onnx-int8"])
+def realdocs(request, tmp_path_factory, encoder):
+    settings = make_settings(tmp_path_factory.mktemp(f"realdocs-{request.param}"), embedding_backend=request.param)
+    container = Container(settings, encoder=load_encoder(settings), scorer=encoder)
+    report = container.documents.ingest_paths([REALDOCS / name for name in FILES])
+    assert not report.failed, report.failed
+    return container
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "Impfstoffe", "Impfzentren" and "6. November 2020" are in the ordinance; a number of doses is not
+        "Wie viele Impfdosen hat der Bund nach der Coronavirus-Impfverordnung insgesamt beschafft?",
+        # the bulletin counts cases ("123.016 SARS-CoV-2-Fälle"), not deaths
+        "Wie viele Todesfälle im Zusammenhang mit SARS-CoV-2 waren zum Datenstand 13.4.2020 an das RKI übermittelt?",
+        # the guide says which files ("eine FASTA- und eine CSV-Datei"), not how large
+        "Welche maximale Dateigröße ist pro Upload auf der DESH-Plattform erlaubt?",
+        "Welches Bußgeld droht einer Arztpraxis, die gegen die Impfreihenfolge der CoronaImpfV verstößt?",
+    ],
+)
+def test_a_near_miss_over_real_documents_is_declined(realdocs, question):
+    answer = realdocs.chat.ask(question)
+
+    assert not answer.answered, answer.answer
+    assert answer.answer.startswith("Die Dokumente") or answer.answer.startswith("Dazu enthalten die Dokumente"), answer.answer
+
+
+def test_the_number_that_is_there_is_answered(realdocs):
+    answer = realdocs.chat.ask("Wie viele SARS-CoV-2-Fälle lagen dem RKI zum Datenstand 13.4.2020 vor?")
+
+    assert answer.answered, answer.answer
+    assert "123.016" in answer.answer
