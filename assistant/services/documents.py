@@ -19,11 +19,11 @@ from assistant.language import detect_language
 from assistant.models import DocumentInfo, FileResult, IngestReport
 from assistant.settings import Settings
 from assistant.startup import explain_failure
-from ingest.chunking import CHUNK_FORMAT, chunk_blocks, embedding_text
+from ingest.chunking import CHUNK_FORMAT, Chunk, chunk_blocks, embedding_text
 from ingest.cleanup import clean_blocks
 from ingest.identity import content_hash, document_id_for, index_version, safe_filename
 from ingest.loaders import parse_document
-from ingest.model import LoaderError
+from ingest.model import LoaderError, ParsedDocument
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,23 @@ ProgressCallback = Callable[[int, int, str], None]
 
 class DocumentNotFound(KeyError):
     pass
+
+
+def chunk_document(
+    parsed: ParsedDocument, filename: str, metadata: Mapping[str, Any], *, encoder: SentenceEncoder, settings: Settings
+) -> tuple[str, list[Chunk]]:
+    """The document's title and its chunks, each fitting the encoder's window with its header."""
+    blocks = clean_blocks(parsed.blocks)
+    title = str(metadata.get("title") or parsed.metadata.get("title") or parsed.title or _title_from(filename))
+    chunks = chunk_blocks(
+        blocks,
+        title=title,
+        count_tokens=encoder.count_tokens,
+        target_tokens=settings.chunk_tokens,
+        max_tokens=encoder.max_passage_tokens,
+        overlap_sentences=settings.chunk_overlap_sentences,
+    )
+    return title, chunks
 
 
 class DocumentService:
@@ -147,16 +164,7 @@ class DocumentService:
             )
 
         parsed = parse_document(data, filename)
-        blocks = clean_blocks(parsed.blocks)
-        title = str(metadata.get("title") or parsed.metadata.get("title") or parsed.title or _title_from(filename))
-        chunks = chunk_blocks(
-            blocks,
-            title=title,
-            count_tokens=self.encoder.count_tokens,
-            target_tokens=self.settings.chunk_tokens,
-            max_tokens=self.encoder.max_passage_tokens,
-            overlap_sentences=self.settings.chunk_overlap_sentences,
-        )
+        title, chunks = chunk_document(parsed, filename, metadata, encoder=self.encoder, settings=self.settings)
         if not chunks:
             raise LoaderError("empty", "Die Datei enthält keinen verwertbaren Text (no usable text).")
         full_text = "\n".join(c.text for c in chunks)
