@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     model_cache_dir: Path | None = Field(
         default=None, description="Where the converted bundled model is cached; default <data_dir>/models."
     )
+    files_dir: Path | None = Field(
+        default=None,
+        description="Original files, stored by content (sha256); may be a shared mount. Default <data_dir>/files.",
+    )
     collection: str = Field(default="strategie", description="Name prefix of the Chroma collections.")
     chroma_host: str | None = Field(
         default=None, description="Use a `chroma run` server instead of the embedded store."
@@ -132,7 +136,7 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(default=60, ge=1, description="Requests a client may send at once before the limit applies.")
 
-    @field_validator("data_dir", "corpus_dir", "model_cache_dir", mode="after")
+    @field_validator("data_dir", "corpus_dir", "model_cache_dir", "files_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None
@@ -140,6 +144,10 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.files_dir or self.data_dir / "files"
 
     @property
     def models_dir(self) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.services.documents import chunk_document
+from assistant.services.document_input import chunk_document
 from ingest.chunking import embedding_text
 from ingest.loaders import parse_document
 from tests.conftest import PROJECT_DIR, SHARED_DIR, make_settings
