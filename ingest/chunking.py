@@ -22,7 +22,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 #    introducing sentence ("..., wer"), not only to one ending with ":"; legal sections ("§ 9 ...")
 #    are headings and "(2)" opens a paragraph; PDF runs cut mid-word are rejoined.
 # 3: a unit over the window is cut at line, sentence and clause boundaries (before: lines, then
-#    words), and every chunk is checked whole against the window.
+#    words), and every chunk is checked whole against the window; table rows (DOCX, HTML,
+#    Markdown) are paragraphs of their own with column headers and caption ("Anteil: 10 Prozent").
 CHUNK_FORMAT = 3
 _SENTENCE_END = ".!?…"
 _CLOSERS = "\"'“”»«’)]"
@@ -140,6 +141,8 @@ def _units(blocks: list[Block], count_tokens: TokenCounter, hard_limit: int) -> 
                 raw.append((f"{intro}\n{items}", page, para))
             else:
                 raw.append((items, block.page, number))
+        elif block.kind == "row":  # a table row is one statement: never split between sentences
+            raw.append((block.text, block.page, number))
         else:
             for sentence in split_sentences(block.text) or [block.text]:
                 raw.append((sentence, block.page, number))

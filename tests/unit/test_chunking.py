@@ -177,3 +177,9 @@ def test_chunk_is_cut_again_when_the_joined_text_counts_more_than_its_sentences(
     chunks = chunk_blocks(blocks, title="Titel", count_tokens=count_with_breaks, target_tokens=50, max_tokens=52)
     assert all(count_with_breaks([embedding_text("Titel", c.section, c.text)])[0] <= 52 for c in chunks)
     assert sum(c.text.count("Ende.") for c in chunks) == 4
+
+
+def test_table_rows_are_paragraphs_of_their_own_never_split_between_sentences():
+    rows = [Block("row", f"Tabelle 1 – Bereich: Feld {n}. Neu · Anteil: {n} Prozent") for n in range(3)]
+    chunks = chunk([Block("paragraph", "Die Mittel verteilen sich so."), *rows], target=200, max_tokens=256)
+    assert chunks[0].text.split("\n\n") == ["Die Mittel verteilen sich so."] + [r.text for r in rows]
