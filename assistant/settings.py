@@ -72,6 +72,13 @@ class Settings(BaseSettings):
         default=1, ge=0, le=5, description="Sentences repeated when a long section is split."
     )
 
+    # Scanned PDF pages (OCR with the tesseract and pdftoppm binaries; `make ocr` installs them)
+    ocr_enabled: bool = Field(default=True, description="Read PDF pages without a text layer with Tesseract.")
+    ocr_languages: str = Field(default="deu+eng", description="Tesseract languages, '+'-separated.")
+    ocr_dpi: int = Field(default=200, ge=72, le=600, description="Resolution pages are rendered at for OCR.")
+    ocr_max_pages: int = Field(default=50, ge=1, description="Most pages read by OCR per document (bounds the time).")
+    ocr_page_timeout: float = Field(default=120.0, gt=0, description="Seconds allowed for one page's OCR.")
+
     # Retrieval and answers
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = Field(

@@ -53,6 +53,9 @@ class ParsedDocument:
     blocks: list[Block]
     title: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages whose text came from OCR
+    # For the ingest report, "German (English)": what was left out and why (unread scanned pages).
+    notes: list[str] = field(default_factory=list)
 
 
 class LoaderError(Exception):

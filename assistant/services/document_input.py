@@ -13,8 +13,19 @@ from assistant.settings import Settings
 from ingest.chunking import Chunk, chunk_blocks
 from ingest.cleanup import clean_blocks
 from ingest.model import LoaderError, ParsedDocument
+from ingest.ocr import OcrOptions
 
 METADATA_SUFFIX = ".meta.json"
+
+
+def ocr_options(settings: Settings) -> OcrOptions:
+    return OcrOptions(
+        enabled=settings.ocr_enabled,
+        languages=settings.ocr_languages,
+        dpi=settings.ocr_dpi,
+        max_pages=settings.ocr_max_pages,
+        page_timeout=settings.ocr_page_timeout,
+    )
 
 
 def chunk_document(

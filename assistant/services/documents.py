@@ -23,6 +23,7 @@ from assistant.services.document_input import (
     check_size,
     chunk_document,
     discover_files,
+    ocr_options,
     read_file,
     read_sidecar,
 )
@@ -173,13 +174,14 @@ class DocumentService:
         data_hash = content_hash(data)
         version = index_version(data_hash, metadata, self._pipeline_signature())
         record = self.store.get_record(doc_id)
-        if record and record.get("version") == version and record.get("status") == "ready":
+        # A document with unread (scanned) pages is read again: OCR may have been installed since.
+        if record and record.get("version") == version and record.get("status") == "ready" and not record.get("notes"):
             self.files.put(data)  # documents ingested before originals were kept get theirs now
             return FileResult(
                 filename=filename, status="unchanged", document_id=doc_id, chunks=int(record["chunks"])
             )
 
-        parsed = parse_document(data, filename)
+        parsed = parse_document(data, filename, ocr=ocr_options(self.settings))
         title, chunks = chunk_document(parsed, filename, metadata, encoder=self.encoder, settings=self.settings)
         if not chunks:
             raise LoaderError("empty", "Die Datei enthält keinen verwertbaren Text (no usable text).")
@@ -200,6 +202,8 @@ class DocumentService:
             "filename": filename,
             "chunks": len(chunks),
             "added_at": now,
+            # "" rather than None: Chroma merges a record on upsert, so a stale note must be overwritten.
+            "notes": " | ".join(parsed.notes),
         }
         # Stored before any record names it, so a listed document always has its original; a
         # failed ingestion releases it again when its intent is rolled back.
@@ -229,19 +233,25 @@ class DocumentService:
             "language": language,
         }
         ids = [f"{doc_id}::{version}::{c.position:05d}" for c in chunks]
+        ocr_pages = set(parsed.ocr_pages)
         vectors = self.encoder.encode_passages([embedding_text(title, c.section, c.text) for c in chunks])
         self.store.add_hidden_chunks(
             ids,
             vectors,
             [c.text for c in chunks],
-            [{**shared, "section": c.section, "page": c.page, "position": c.position} for c in chunks],
+            [
+                {**shared, "section": c.section, "page": c.page, "position": c.position, "ocr": c.page in ocr_pages}
+                for c in chunks
+            ],
         )
         self.store.publish(ids)
         self._finish(doc_id, ready)
         if record and record.get("content_hash") and record["content_hash"] != data_hash:
             self._release(str(record["content_hash"]))
         status = "updated" if record and record.get("version") else "added"
-        return FileResult(filename=filename, status=status, document_id=doc_id, chunks=len(chunks))
+        return FileResult(
+            filename=filename, status=status, document_id=doc_id, chunks=len(chunks), notes=parsed.notes
+        )
 
     def remove(self, document_id: str) -> None:
         with self._lock(document_id):
