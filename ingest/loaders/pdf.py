@@ -26,7 +26,7 @@ from ingest.loaders.lines import (
     structural_heading_level,
     structural_headings,
 )
-from ingest.loaders.pdf_ocr import is_textless, recognise
+from ingest.loaders.pdf_ocr import GARBLED, TEXTLESS, is_garbled, is_textless, recognise, unreadable
 from ingest.model import Block, LoaderError, ParsedDocument
 from ingest.ocr import OcrOptions
 
@@ -64,19 +64,23 @@ def parse_pdf(data: bytes, ocr: OcrOptions | None = None) -> ParsedDocument:
     if extracted and all(lines is None for lines in extracted):
         raise _corrupt_pdf()
     pages = [lines or [] for lines in extracted]
-    textless = [number for number, lines in enumerate(pages, 1) if is_textless([line.text for line in lines])]
-    recognised, note = recognise(data, textless, ocr)
+    texts = [[line.text for line in lines] for lines in pages]
+    garbled = [number for number, page in enumerate(texts, 1) if is_garbled(page)]
+    textless = [number for number, page in enumerate(texts, 1) if number not in garbled and is_textless(page)]
+    for number in garbled:  # mojibake is never indexed: OCR reads the page, or it is left out
+        pages[number - 1] = []
+    recognised, notes = {}, []
+    for numbers, why in ((textless, TEXTLESS), (garbled, GARBLED)):
+        read, note = recognise(data, numbers, ocr, why)
+        recognised.update(read)
+        notes += [note] if note else []
     for number, lines in recognised.items():
         pages[number - 1] = [_PdfLine(single_line(line), None) for line in lines]
     if not any(line.text for lines in pages for line in lines):
-        raise LoaderError(
-            "no_text",
-            "Die PDF-Datei enthält keinen extrahierbaren Text – vermutlich ein Scan ohne Texterkennung "
-            f"(no extractable text, scanned PDF?). {note or ''}".strip(),
-        )
+        raise unreadable(garbled, notes)
     blocks = _pdf_blocks(_drop_running_headers(pages))
     title = _pdf_metadata_title(reader) or first_heading(blocks, prefer_level=1)
-    return ParsedDocument(blocks=blocks, title=title, ocr_pages=sorted(recognised), notes=[note] if note else [])
+    return ParsedDocument(blocks=blocks, title=title, ocr_pages=sorted(recognised), notes=notes)
 
 
 def _corrupt_pdf() -> LoaderError:

@@ -58,3 +58,58 @@ def test_ocr_switched_off_is_reported_as_such():
 def test_page_ranges_in_german_and_english():
     assert page_ranges([3]) == ("Seite 3", "page 3")
     assert page_ranges([5, 3, 4, 8]) == ("Seiten 3–5, 8", "pages 3–5, 8")
+
+
+# --- garbled text layers (a font without a usable encoding) --------------------------------
+
+ORDINANCE = [
+    "Die Verordnung regelt den Anspruch auf Schutzimpfung gegen das Coronavirus in der Bundesrepublik.",
+    "Anspruch haben alle Personen, die in der Bundesrepublik Deutschland ihren Wohnsitz haben und die",
+    "nach den Empfehlungen der Kommission zu einer Gruppe mit erhöhtem Risiko gehören. Die Länder und",
+    "der Bund stellen die Impfstoffe bereit, und die Impfzentren führen die Impfungen nach dieser",
+    "Verordnung durch. Das Nähere regelt die Anlage zu dieser Verordnung für die Jahre 2021 und 2022.",
+]
+
+
+def caesar(text: str, shift: int = 3) -> str:
+    """What a subset font without a Unicode map yields: every letter stands for another one."""
+    def move(ch: str) -> str:
+        if "a" <= ch <= "z":
+            return chr((ord(ch) - 97 + shift) % 26 + 97)
+        if "A" <= ch <= "Z":
+            return chr((ord(ch) - 65 + shift) % 26 + 65)
+        return ch
+
+    return "".join(move(ch) for ch in text)
+
+
+GARBLED_PAGE = [caesar(line) for line in ORDINANCE]
+CONTROL_PAGE = ["".join(chr(1 + (ord(ch) % 30)) if ch.isalpha() else ch for ch in line) for line in ORDINANCE]
+
+
+def test_a_pdf_whose_text_layer_is_mojibake_is_refused_not_indexed():
+    with pytest.raises(LoaderError) as error:
+        parse_document(build_pdf([GARBLED_PAGE, GARBLED_PAGE]), "kaputt-kodiert.pdf", ocr=OcrOptions(enabled=False))
+    assert error.value.code == "garbled_text"
+    assert error.value.message.startswith("Die Textebene der PDF-Datei ist unlesbar (defekte Schriftkodierung)")
+    assert "Seiten 1–2 mit unlesbarer Textebene" in error.value.message
+
+
+def test_garbled_pages_are_left_out_of_an_otherwise_readable_pdf():
+    pdf = build_pdf([ORDINANCE, CONTROL_PAGE, ORDINANCE, GARBLED_PAGE])
+    document = parse_document(pdf, "teils.pdf", ocr=OcrOptions(enabled=False))
+    text = " ".join(block.text for block in document.blocks)
+    assert "Schutzimpfung" in text
+    assert caesar("Schutzimpfung") not in text and "\x01" not in text
+    assert document.notes == [
+        "Seiten 2, 4 mit unlesbarer Textebene (defekte Schriftkodierung); OCR ausgeschaltet "
+        "(pages 2, 4 with a garbled text layer (broken font encoding); OCR switched off)"
+    ]
+
+
+@pytest.mark.slow  # parses all eight real PDFs (~10 s)
+def test_real_documents_are_not_taken_for_mojibake():
+    for path in sorted((SHARED_DIR / "realdocs").glob("*.pdf")):
+        if path.name.endswith("_scan.pdf"):
+            continue
+        assert parse_document(path.read_bytes(), path.name).notes == [], path.name
