@@ -272,7 +272,10 @@ class DocumentService:
 
     def _release(self, *digests: str) -> None:
         """Deletes stored originals no document refers to any more (the same bytes can be several
-        documents, e.g. one file uploaded under two ids)."""
+        documents, e.g. one file uploaded under two ids). Across processes sharing the files
+        directory one race remains: another process storing the same bytes for a new document between
+        this check and the delete. Its document then serves a clear 404 until the file is uploaded
+        again (storing is idempotent); a lock across hosts is not worth that rare case."""
         wanted = {d for d in digests if d}
         if not wanted:
             return
