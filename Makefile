@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test test-fast test-integration test-chroma-server setup setup-test browser bench lint clean
+.PHONY: run test test-fast test-integration test-chroma-server setup setup-test browser ocr bench lint clean
 
 run: setup ## install, ingest the bundled corpus if the store is empty, start the assistant
 	$(BIN)/assistant run --host $(HOST) --port $(PORT)
 
-test: setup-test browser ## install and run the whole test suite (what CI runs), then the server tier
+test: setup-test browser ocr ## install and run the whole test suite (what CI runs), then the server tier
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-chroma-server
 
@@ -46,6 +46,13 @@ browser: ## Debian's Chromium for the browser tests (never a downloaded browser 
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+ocr: ## Debian's Tesseract (German, English) and poppler's pdftoppm: text for scanned PDF pages
+	@{ command -v tesseract && command -v pdftoppm && tesseract --list-langs 2>/dev/null | grep -qx deu \
+	  && tesseract --list-langs 2>/dev/null | grep -qx eng; } >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils >/dev/null; }
 
 bench: setup ## retrieval quality and latency figures
 	$(BIN)/python bench/answers.py

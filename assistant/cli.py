@@ -100,7 +100,7 @@ def ingest(
             f"[{style}]{result.status}[/{style}]" if style else result.status,
             result.document_id or "",
             str(result.chunks),
-            result.reason or "",
+            result.reason or "; ".join(result.notes),
         )
     out.print(table)
     out.print(

@@ -15,6 +15,7 @@ from assistant.components.answerer.relevance import RelevanceGate
 from assistant.components.answerer.terms import TermMatcher
 from assistant.components.embedding.component import is_float32, load_encoder
 from assistant.components.embedding.encoder import SentenceEncoder
+from assistant.components.file_store import FileStore
 from assistant.components.lexical.analyzer import GermanAnalyzer
 from assistant.components.lexical.synced import SyncedLexicalIndex
 from assistant.components.vector_store import ChunkStore, make_client
@@ -66,7 +67,7 @@ class Container:
 
     @cached_property
     def documents(self) -> DocumentService:
-        return DocumentService(self.settings, self.store, self.encoder_provider)
+        return DocumentService(self.settings, self.store, self.encoder_provider, FileStore(self.settings.originals_dir))
 
     @cached_property
     def lexical(self) -> SyncedLexicalIndex:

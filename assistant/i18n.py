@@ -132,6 +132,10 @@ TEXTS: dict[str, dict[Language, str]] = {
     "choose_file": {"de": "Bitte eine Datei für die neue Fassung auswählen.", "en": "Please choose a file for the new version."},
     "removed": {"de": "„{title}“ wurde entfernt.", "en": "“{title}” was removed."},
     "unknown_document": {"de": "Dieses Dokument gibt es nicht mehr.", "en": "This document no longer exists."},
+    "original_missing": {
+        "de": "Zum Dokument „{id}“ ist keine Originaldatei gespeichert; erneut hochladen, um sie abzulegen.",
+        "en": "No original file is stored for document “{id}”; upload it again to store it.",
+    },
     "internal_error": {
         "de": "Interner Fehler; Details stehen im Server-Protokoll.",
         "en": "Internal error; details are in the server log.",

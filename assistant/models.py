@@ -67,6 +67,10 @@ class FileResult(BaseModel):
     chunks: int = 0
     reason: str | None = Field(default=None, description="Why the file failed, for people.")
     code: str | None = Field(default=None, description="Stable error code when the file failed.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What an ingested file is missing, for people (e.g. scanned pages left unread without OCR).",
+    )
 
 
 class IngestReport(BaseModel):

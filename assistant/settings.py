@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     model_cache_dir: Path | None = Field(
         default=None, description="Where the converted bundled model is cached; default <data_dir>/models."
     )
+    files_dir: Path | None = Field(
+        default=None,
+        description="Original files, stored by content (sha256); may be a shared mount. Default <data_dir>/files.",
+    )
     collection: str = Field(default="strategie", description="Name prefix of the Chroma collections.")
     chroma_host: str | None = Field(
         default=None, description="Use a `chroma run` server instead of the embedded store."
@@ -67,6 +71,13 @@ class Settings(BaseSettings):
     chunk_overlap_sentences: int = Field(
         default=1, ge=0, le=5, description="Sentences repeated when a long section is split."
     )
+
+    # Scanned PDF pages (OCR with the tesseract and pdftoppm binaries; `make ocr` installs them)
+    ocr_enabled: bool = Field(default=True, description="Read PDF pages without a text layer with Tesseract.")
+    ocr_languages: str = Field(default="deu+eng", description="Tesseract languages, '+'-separated.")
+    ocr_dpi: int = Field(default=200, ge=72, le=600, description="Resolution pages are rendered at for OCR.")
+    ocr_max_pages: int = Field(default=50, ge=1, description="Most pages read by OCR per document (bounds the time).")
+    ocr_page_timeout: float = Field(default=120.0, gt=0, description="Seconds allowed for one page's OCR.")
 
     # Retrieval and answers
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
@@ -132,7 +143,7 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(default=60, ge=1, description="Requests a client may send at once before the limit applies.")
 
-    @field_validator("data_dir", "corpus_dir", "model_cache_dir", mode="after")
+    @field_validator("data_dir", "corpus_dir", "model_cache_dir", "files_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None
@@ -140,6 +151,10 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.files_dir or self.data_dir / "files"
 
     @property
     def models_dir(self) -> Path:

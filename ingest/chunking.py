@@ -7,6 +7,7 @@ together with the title/section header it is embedded with.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 2: numbered list items keep their enumerator ("1. ..."), a list is glued to any unfinished
 #    introducing sentence ("..., wer"), not only to one ending with ":"; legal sections ("§ 9 ...")
 #    are headings and "(2)" opens a paragraph; PDF runs cut mid-word are rejoined.
-CHUNK_FORMAT = 2
+# 3: a unit over the window is cut at line, sentence and clause boundaries (before: lines, then
+#    words), and every chunk is checked whole against the window; table rows (DOCX, HTML,
+#    Markdown) are paragraphs of their own with column headers and caption ("Anteil: 10 Prozent").
+CHUNK_FORMAT = 3
 _SENTENCE_END = ".!?…"
 _CLOSERS = "\"'“”»«’)]"
 
@@ -75,9 +79,28 @@ def chunk_blocks(
         budget = max(16, min(target_tokens, max_tokens - section_header - 2))
         hard_limit = max(16, max_tokens - max(section_header, header_tokens) - 2)
         units = _units(section.blocks, count_tokens, hard_limit)
-        for text, page in _pack(units, budget, overlap_sentences):
-            chunks.append(Chunk(text=text, section=section.heading, page=page, position=len(chunks)))
+        for packed, page in _pack(units, budget, overlap_sentences):
+            for text in _within_window(packed, title, section.heading, count_tokens, max_tokens):
+                chunks.append(Chunk(text=text, section=section.heading, page=page, position=len(chunks)))
     return chunks
+
+
+def _within_window(
+    text: str, title: str, section: str | None, count_tokens: TokenCounter, max_tokens: int
+) -> list[str]:
+    """The chunk as embedded, checked whole against the window: the packer adds up per-unit counts,
+    and a tokenizer's count of joined text can exceed that sum. An over-long chunk is cut again (at
+    sentence, then clause boundaries) with a limit lowered by the excess, never truncated."""
+
+    def excess(pieces: list[str]) -> int:
+        return max(count_tokens([embedding_text(title, section, p) for p in pieces])) - max_tokens
+
+    pieces = [text]
+    limit = max_tokens - count_tokens([embedding_text(title, section, "")])[0]
+    while (over := excess(pieces)) > 0 and limit > 8:
+        limit -= over
+        pieces = [piece for piece, _ in _fit_pieces(text, count_tokens, max(8, limit))]
+    return pieces
 
 
 def _sections(blocks: Sequence[Block]) -> list[_Section]:
@@ -118,6 +141,8 @@ def _units(blocks: list[Block], count_tokens: TokenCounter, hard_limit: int) -> 
                 raw.append((f"{intro}\n{items}", page, para))
             else:
                 raw.append((items, block.page, number))
+        elif block.kind == "row":  # a table row is one statement: never split between sentences
+            raw.append((block.text, block.page, number))
         else:
             for sentence in split_sentences(block.text) or [block.text]:
                 raw.append((sentence, block.page, number))
@@ -138,31 +163,72 @@ def _introduces(sentence: str) -> bool:
     return bool(stripped) and stripped[-1] not in _SENTENCE_END  # ":" and "," included
 
 
+# Where a unit over the window may be cut, best first: between lines (list items), between
+# sentences (level 1, the sentence splitter), after a semicolon or colon, after a comma, then
+# between words. A cut at a clause keeps each piece readable on its own; a cut between words is
+# the last resort, and nothing is ever truncated.
+_CUTS: tuple[re.Pattern[str] | None, ...] = (
+    re.compile(r"\n+"),
+    None,
+    re.compile(r"(?<=[;:])\s+"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+"),
+)
+
+
 def _split_oversized(
     text: str, page: int | None, para: int, count_tokens: TokenCounter, hard_limit: int
 ) -> list[_Unit]:
-    """A unit over the model window (a giant list or run-on sentence) is cut at line, then word, ends."""
-    pieces = text.split("\n") if "\n" in text else text.split(" ")
-    joiner = "\n" if "\n" in text else " "
-    counts = count_tokens(pieces)
-    units: list[_Unit] = []
+    """A unit over the model window (a giant list or run-on sentence) is cut at the best boundary
+    that makes every piece fit: line, sentence, clause, then word ends."""
+    return [_Unit(piece, tokens, page, para) for piece, tokens in _fit_pieces(text, count_tokens, hard_limit)]
+
+
+def _fit_pieces(text: str, count_tokens: TokenCounter, limit: int, level: int = -1) -> list[tuple[str, int]]:
+    """``text`` cut into consecutive pieces of at most ``limit`` tokens each, at the coarsest boundary
+    level that has a cut; a piece still too long goes one level finer."""
+    for next_level in range(level + 1, len(_CUTS)):
+        parts = _parts(text, next_level)
+        if len(parts) > 1:
+            break
+    else:  # one "word" longer than the window: cut by characters
+        tokens = count_tokens([text])[0]
+        step = max(1, len(text) * limit // (tokens + 1))
+        return [(text[i : i + step], min(limit, tokens)) for i in range(0, len(text), step)]
+    joiner = "\n" if next_level == 0 else " "
+    counts = count_tokens(parts)
+    pieces: list[tuple[str, int]] = []
     buffer: list[str] = []
     used = 0
-    for piece, tokens in zip(pieces, counts, strict=True):
-        if buffer and used + tokens > hard_limit:
-            units.append(_Unit(joiner.join(buffer), used, page, para))
+
+    def flush() -> None:
+        if buffer:
+            joined = joiner.join(buffer)
+            pieces.append((joined, count_tokens([joined])[0]))
+
+    for part, tokens in zip(parts, counts, strict=True):
+        if tokens > limit:
+            flush()
             buffer, used = [], 0
-        if tokens > hard_limit:  # a single "word" longer than the window: cut by characters
-            step = max(1, len(piece) * hard_limit // (tokens + 1))
-            units.extend(
-                _Unit(piece[i : i + step], hard_limit, page, para) for i in range(0, len(piece), step)
-            )
+            pieces.extend(_fit_pieces(part, count_tokens, limit, next_level))
             continue
-        buffer.append(piece)
+        if buffer and used + tokens > limit:
+            flush()
+            buffer, used = [], 0
+        buffer.append(part)
         used += tokens
-    if buffer:
-        units.append(_Unit(joiner.join(buffer), used, page, para))
-    return units
+    flush()
+    # Token counts are not quite additive (a join can merge or split a subword): re-cut any piece
+    # whose real count is over the limit.
+    return [fit for piece in pieces for fit in (
+        [piece] if piece[1] <= limit else _fit_pieces(piece[0], count_tokens, limit, next_level)
+    )]
+
+
+def _parts(text: str, level: int) -> list[str]:
+    cut = _CUTS[level]
+    parts = cut.split(text) if cut else split_sentences(text)
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _pack(units: list[_Unit], budget: int, overlap: int) -> list[tuple[str, int | None]]:

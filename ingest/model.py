@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "list"]
+# "row": one table row rendered with its headers and caption (ingest/tables.py), kept whole.
+BlockKind = Literal["heading", "paragraph", "list", "row"]
 
 # The enumerator a list item carries in its own text: "1.", "2)", "3a.", "a)", "aa)", "(1)", "(2a)",
 # "(b)", "iv.", "B.". It is part of the content (a law cites "Nummer 2", "Buchstabe a"), so it stays.
@@ -52,6 +53,9 @@ class ParsedDocument:
     blocks: list[Block]
     title: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages whose text came from OCR
+    # For the ingest report, "German (English)": what was left out and why (unread scanned pages).
+    notes: list[str] = field(default_factory=list)
 
 
 class LoaderError(Exception):

@@ -86,7 +86,7 @@ def upload_results_html(results: Sequence[FileResult], language: str = "de") -> 
     for result in results:
         status = t(language, f"status_{result.status}")
         count = t(language, "passage") if result.chunks == 1 else t(language, "passages", n=result.chunks)
-        detail = result.reason or (count if result.chunks else "")
+        detail = result.reason or " · ".join(([count] if result.chunks else []) + result.notes)
         rows.append(
             f'<li class="sa-result sa-result-{_e(result.status)}">'
             f'<span class="sa-result-status">{_e(status)}</span>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.api import deps
 from assistant.api.auth import require_editor, require_reader
@@ -56,6 +56,24 @@ def build_router(options: ServerOptions) -> APIRouter:
     async def get_document(request: Request, document_id: str) -> DocumentInfo:
         _check_id(document_id)
         return await deps.ingest_thread(request, deps.container(request).documents.get_document, document_id)
+
+    @router.get(
+        "/documents/{document_id}/file",
+        response_class=FileResponse,
+        responses={
+            200: {"description": "Die Originaldatei, wie sie hochgeladen wurde", "content": {"application/octet-stream": {}}},
+            404: {"description": "Unbekanntes Dokument oder keine Originaldatei gespeichert"},
+        },
+        dependencies=[Depends(require_reader)],
+    )
+    async def original_file(request: Request, document_id: str) -> FileResponse:
+        """Die Originaldatei eines Dokuments (mit Dateiname und Inhaltstyp)."""
+        _check_id(document_id)
+        original = await deps.ingest_thread(request, deps.container(request).documents.original, document_id)
+        # inline: a browser shows a PDF or text in place; the name is kept for saving it.
+        return FileResponse(
+            original.path, media_type=original.media_type, filename=original.filename, content_disposition_type="inline"
+        )
 
     @router.post(
         "/documents",

@@ -16,8 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.components.vector_store import StoreUnavailable
 from assistant.filters import FilterError
+from assistant.i18n import text
 from assistant.services.chat import QuestionError
-from assistant.services.documents import DocumentNotFound
+from assistant.services.documents import DocumentNotFound, OriginalMissing
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _missing(request: Request, exc: DocumentNotFound) -> JSONResponse:
         error = not_found(str(exc.args[0]) if exc.args else "")
         return error_response(error.status, error.code, error.message)
+
+    @app.exception_handler(OriginalMissing)
+    async def _no_original(request: Request, exc: OriginalMissing) -> JSONResponse:
+        document_id = str(exc.args[0]) if exc.args else ""
+        message = f"{text('original_missing', 'de', id=document_id)} ({text('original_missing', 'en', id=document_id)})"
+        return error_response(404, "original_not_stored", message)
 
     @app.exception_handler(StoreUnavailable)
     async def _store(request: Request, exc: StoreUnavailable) -> JSONResponse:

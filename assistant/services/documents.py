@@ -9,25 +9,33 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from assistant.components.embedding.encoder import SentenceEncoder
+from assistant.components.file_store import FileStore, media_type
 from assistant.components.vector_store import ChunkStore, Metadata, StoreUnavailable, clean_metadata
 from assistant.language import detect_language
 from assistant.models import DocumentInfo, FileResult, IngestReport
+from assistant.services.document_input import (
+    check_size,
+    chunk_document,
+    discover_files,
+    ocr_options,
+    read_file,
+    read_sidecar,
+)
 from assistant.settings import Settings
 from assistant.startup import explain_failure
-from ingest.chunking import CHUNK_FORMAT, chunk_blocks, embedding_text
-from ingest.cleanup import clean_blocks
+from ingest.chunking import CHUNK_FORMAT, embedding_text
 from ingest.identity import content_hash, document_id_for, index_version, safe_filename
 from ingest.loaders import parse_document
 from ingest.model import LoaderError
 
 log = logging.getLogger(__name__)
 
-METADATA_SUFFIX = ".meta.json"
 METADATA_FIELDS = ("id", "title", "region", "document_type", "language", "source")
 # A record still "indexing" after this long belongs to a process that died, even where that process
 # cannot be checked (another host sharing a Chroma server).
@@ -40,14 +48,31 @@ class DocumentNotFound(KeyError):
     pass
 
 
+class OriginalMissing(LookupError):
+    """The document exists but its original file is not stored (ingested before originals were
+    kept, or the files directory was emptied)."""
+
+
+@dataclass(frozen=True)
+class Original:
+    path: Path
+    filename: str
+    media_type: str
+
+
 class DocumentService:
     def __init__(
-        self, settings: Settings, store: ChunkStore, encoder: Callable[[], SentenceEncoder]
+        self,
+        settings: Settings,
+        store: ChunkStore,
+        encoder: Callable[[], SentenceEncoder],
+        files: FileStore | None = None,
     ) -> None:
         """``encoder`` is a provider: listing and removing documents should not load the model."""
         self.settings = settings
         self.store = store
         self._encoder = encoder
+        self.files = files or FileStore(settings.originals_dir)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -68,6 +93,14 @@ class DocumentService:
 
     def is_empty(self) -> bool:
         return not self.list_documents()
+
+    def original(self, document_id: str) -> Original:
+        """The stored original of a listed document."""
+        info = self.get_document(document_id)
+        if not self.files.has(info.content_hash):
+            raise OriginalMissing(document_id)
+        filename = info.filename or f"{document_id}"
+        return Original(self.files.path(info.content_hash), filename, media_type(filename))
 
     # changes
     def ingest_paths(
@@ -90,7 +123,7 @@ class DocumentService:
 
     def _ingest_path(self, path: Path, overrides: Mapping[str, Any]) -> FileResult:
         try:
-            data = _read_file(path, self.settings.max_file_mb)
+            data = read_file(path, self.settings.max_file_mb)
             metadata = {**read_sidecar(path), **overrides}
         except LoaderError as exc:
             return FileResult(filename=path.name, status="failed", reason=exc.message, code=exc.code)
@@ -108,7 +141,7 @@ class DocumentService:
         metadata = {k: v for k, v in (metadata or {}).items() if k in METADATA_FIELDS and v not in (None, "")}
         doc_id = document_id or document_id_for(filename, metadata)
         try:
-            _check_size(data, self.settings.max_file_mb)
+            check_size(data, self.settings.max_file_mb)
             with self._lock(doc_id):
                 try:
                     return self._ingest_locked(doc_id, filename, data, metadata)
@@ -141,22 +174,15 @@ class DocumentService:
         data_hash = content_hash(data)
         version = index_version(data_hash, metadata, self._pipeline_signature())
         record = self.store.get_record(doc_id)
-        if record and record.get("version") == version and record.get("status") == "ready":
+        # A document with unread (scanned) pages is read again: OCR may have been installed since.
+        if record and record.get("version") == version and record.get("status") == "ready" and not record.get("notes"):
+            self.files.put(data)  # documents ingested before originals were kept get theirs now
             return FileResult(
                 filename=filename, status="unchanged", document_id=doc_id, chunks=int(record["chunks"])
             )
 
-        parsed = parse_document(data, filename)
-        blocks = clean_blocks(parsed.blocks)
-        title = str(metadata.get("title") or parsed.metadata.get("title") or parsed.title or _title_from(filename))
-        chunks = chunk_blocks(
-            blocks,
-            title=title,
-            count_tokens=self.encoder.count_tokens,
-            target_tokens=self.settings.chunk_tokens,
-            max_tokens=self.encoder.max_passage_tokens,
-            overlap_sentences=self.settings.chunk_overlap_sentences,
-        )
+        parsed = parse_document(data, filename, ocr=ocr_options(self.settings))
+        title, chunks = chunk_document(parsed, filename, metadata, encoder=self.encoder, settings=self.settings)
         if not chunks:
             raise LoaderError("empty", "Die Datei enthält keinen verwertbaren Text (no usable text).")
         full_text = "\n".join(c.text for c in chunks)
@@ -176,7 +202,12 @@ class DocumentService:
             "filename": filename,
             "chunks": len(chunks),
             "added_at": now,
+            # "" rather than None: Chroma merges a record on upsert, so a stale note must be overwritten.
+            "notes": " | ".join(parsed.notes),
         }
+        # Stored before any record names it, so a listed document always has its original; a
+        # failed ingestion releases it again when its intent is rolled back.
+        self.files.put(data)
         # The intent carries the finished record: a process killed after publishing is rolled
         # forward by recover(), not back (the old chunks may already be gone by then).
         self.store.put_record(
@@ -202,17 +233,25 @@ class DocumentService:
             "language": language,
         }
         ids = [f"{doc_id}::{version}::{c.position:05d}" for c in chunks]
+        ocr_pages = set(parsed.ocr_pages)
         vectors = self.encoder.encode_passages([embedding_text(title, c.section, c.text) for c in chunks])
         self.store.add_hidden_chunks(
             ids,
             vectors,
             [c.text for c in chunks],
-            [{**shared, "section": c.section, "page": c.page, "position": c.position} for c in chunks],
+            [
+                {**shared, "section": c.section, "page": c.page, "position": c.position, "ocr": c.page in ocr_pages}
+                for c in chunks
+            ],
         )
         self.store.publish(ids)
         self._finish(doc_id, ready)
+        if record and record.get("content_hash") and record["content_hash"] != data_hash:
+            self._release(str(record["content_hash"]))
         status = "updated" if record and record.get("version") else "added"
-        return FileResult(filename=filename, status=status, document_id=doc_id, chunks=len(chunks))
+        return FileResult(
+            filename=filename, status=status, document_id=doc_id, chunks=len(chunks), notes=parsed.notes
+        )
 
     def remove(self, document_id: str) -> None:
         with self._lock(document_id):
@@ -225,9 +264,25 @@ class DocumentService:
             self._delete(document_id)
 
     def _delete(self, document_id: str) -> None:
+        record = self.store.get_record(document_id) or {}
         self.store.delete_chunks({"document_id": document_id})
         self.store.bump_revision()
         self.store.delete_record(document_id)
+        self._release(str(record.get("content_hash") or ""))
+
+    def _release(self, *digests: str) -> None:
+        """Deletes stored originals no document refers to any more (the same bytes can be several
+        documents, e.g. one file uploaded under two ids). Across processes sharing the files
+        directory one race remains: another process storing the same bytes for a new document between
+        this check and the delete. Its document then serves a clear 404 until the file is uploaded
+        again (storing is idempotent); a lock across hosts is not worth that rare case."""
+        wanted = {d for d in digests if d}
+        if not wanted:
+            return
+        for record in self.store.list_records():
+            wanted -= {str(record.get("content_hash") or ""), _pending_hash(record)}
+        for digest in wanted:
+            self.files.delete(digest)
 
     def recover(self) -> int:
         """Settles what a killed process left: intents of a process that is gone (or older than
@@ -282,6 +337,10 @@ class DocumentService:
         self.store.put_record(doc_id, ready)
 
     def _roll_back(self, doc_id: str, record: Mapping[str, Any]) -> None:
+        self._roll_back_chunks(doc_id, record)
+        self._release(_pending_hash(record))
+
+    def _roll_back_chunks(self, doc_id: str, record: Mapping[str, Any]) -> None:
         good = record.get("version")
         self.store.delete_chunks({"$and": [{"document_id": doc_id}, {"live": False}]})
         if good:
@@ -308,79 +367,6 @@ class DocumentService:
             return self._locks.setdefault(doc_id, threading.Lock())
 
 
-def discover_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly are taken as they are (so an unsupported one is reported); folders are
-    walked for documents, skipping hidden files and metadata sidecars."""
-    found: list[Path] = []
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and _is_candidate(child, path):
-                    found.append(child)
-        else:
-            found.append(path)
-    unique: dict[Path, None] = dict.fromkeys(found)
-    return list(unique)
-
-
-def _is_candidate(child: Path, root: Path) -> bool:
-    relative = child.relative_to(root)
-    if any(part.startswith(".") for part in relative.parts) or child.name.endswith(METADATA_SUFFIX):
-        return False
-    return True
-
-
-def read_sidecar(path: Path) -> dict[str, Any]:
-    """Metadata from ``<name>.meta.json`` next to the file, if there is one."""
-    for candidate in (path.with_name(path.stem + METADATA_SUFFIX), path.with_name(path.name + METADATA_SUFFIX)):
-        if candidate.is_file():
-            try:
-                data = json.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise LoaderError(
-                    "bad_metadata", f"Metadatendatei {candidate.name} ist kein gültiges JSON (invalid JSON): {exc}"
-                ) from exc
-            if not isinstance(data, dict):
-                raise LoaderError("bad_metadata", f"{candidate.name} muss ein JSON-Objekt sein (must be an object).")
-            return data
-    return {}
-
-
-def _read_file(path: Path, max_mb: float) -> bytes:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LoaderError("not_found", f"Datei nicht gefunden (file not found): {path}") from exc
-    if not path.is_file():
-        raise LoaderError("not_a_file", f"Keine Datei (not a file): {path}")
-    if size > max_mb * 1024 * 1024:
-        raise _too_large(size, max_mb)
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise LoaderError("unreadable", f"Datei nicht lesbar (cannot read file): {exc}") from exc
-
-
-def _check_size(data: bytes, max_mb: float) -> None:
-    if len(data) > max_mb * 1024 * 1024:
-        raise _too_large(len(data), max_mb)
-    if not data.strip():
-        raise LoaderError("empty", "Die Datei ist leer (empty file).")
-
-
-def _too_large(size: int, max_mb: float) -> LoaderError:
-    return LoaderError(
-        "too_large",
-        f"Die Datei ist mit {size / 1048576:.1f} MB größer als erlaubt ({max_mb:g} MB) (file too large).",
-    )
-
-
-def _title_from(filename: str) -> str:
-    stem = Path(filename).stem.replace("_", " ").replace("-", " ").strip()
-    return stem[:1].upper() + stem[1:] if stem else "Dokument"
-
-
 def _info(record: Mapping[str, Any]) -> DocumentInfo:
     return DocumentInfo(
         id=str(record["id"]),
@@ -394,6 +380,18 @@ def _info(record: Mapping[str, Any]) -> DocumentInfo:
         chunks=int(record.get("chunks", 0)),
         added_at=str(record.get("added_at", "")),
     )
+
+
+def _pending_hash(record: Mapping[str, Any]) -> str:
+    """The content hash of the version an ingestion intent is writing, if any. The intent's fields
+    stay on a settled record (Chroma merges metadata), so only an "indexing" record counts."""
+    if record.get("status") != "indexing":
+        return ""
+    try:
+        pending = json.loads(str(record.get("pending_record") or "null"))
+    except ValueError:
+        return ""
+    return str(pending.get("content_hash") or "") if isinstance(pending, dict) else ""
 
 
 def _now() -> str:

@@ -16,6 +16,7 @@ from lxml import etree
 from ingest.loaders.common import first_heading, list_block, single_line
 from ingest.loaders.docx_numbering import DocxNumbering
 from ingest.model import ITEM_ENUMERATOR, Block, LoaderError, ParsedDocument
+from ingest.tables import caption_before, table_blocks
 
 _DOCX_HEADING_STYLE = re.compile(r"^(?:heading|überschrift)\s*(\d)$", re.IGNORECASE)
 # List styles that number their paragraphs ("List Number", "Listennummer").
@@ -37,7 +38,7 @@ def parse_docx(data: bytes) -> ParsedDocument:
     for element in document.iter_inner_content():
         if isinstance(element, Table):
             flush_items()
-            blocks.extend(Block("paragraph", row) for row in _docx_table_rows(element))
+            blocks.extend(table_blocks(_docx_table_cells(element), caption=caption_before(blocks)))
             continue
         text = single_line(element.text)
         if not text:
@@ -90,15 +91,8 @@ def _docx_is_numbered(paragraph: Paragraph) -> bool:
     return properties is not None and properties.numPr is not None
 
 
-def _docx_table_rows(table: Table) -> list[str]:
-    rows = []
-    for row in table.rows:
-        cells: list[str] = []
-        for cell in row.cells:
-            text = single_line(cell.text)
-            # A merged cell is reported once per grid column it spans.
-            if text and (not cells or cells[-1] != text):
-                cells.append(text)
-        if cells:
-            rows.append(" | ".join(cells))
-    return rows
+def _docx_table_cells(table: Table) -> list[list[str]]:
+    # A merged cell is reported once per grid column it spans; table_blocks skips the repeats, and
+    # keeping the grid here keeps every value under its own column header.
+    return [[single_line(cell.text) for cell in row.cells] for row in table.rows]
+

@@ -10,6 +10,7 @@ from bs4.element import PreformattedString
 from ingest.loaders.common import first_heading, list_block, roman_numeral, single_line
 from ingest.model import ITEM_ENUMERATOR, Block, ParsedDocument
 from ingest.normalize import decode_text, normalize_text
+from ingest.tables import caption_before, table_blocks
 
 _DROPPED_TAGS = (
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template",
@@ -92,8 +93,12 @@ class _HtmlBlockCollector:
                 self.blocks.append(list_block(items))
         elif name == "table":
             self.flush()
-            for row in _html_table_rows(element):
-                self.blocks.append(Block("paragraph", row))
+            rows, header_rows = _html_table_cells(element)
+            caption = element.find("caption")
+            caption_text = single_line(_html_inline_text(caption)) if caption else None
+            self.blocks.extend(
+                table_blocks(rows, caption=caption_text or caption_before(self.blocks), header_rows=header_rows)
+            )
         elif name == "pre":
             self.flush()
             text = normalize_text(element.get_text()).strip()
@@ -188,13 +193,22 @@ def _list_marker(number: int, style: str) -> str:
     return f"{number}."
 
 
-def _html_table_rows(table: Tag) -> list[str]:
-    rows = []
+def _html_table_cells(table: Tag) -> tuple[list[list[str]], int | None]:
+    """The rows' cell texts (a ``colspan`` repeats its cell, so values stay under their headers),
+    and how many leading rows are headers (all ``<th>`` or in ``<thead>``); None when unmarked."""
+    rows: list[list[str]] = []
+    header_rows = 0
     for row in table.find_all("tr"):
         if row.find_parent("table") is not table:
             continue  # rows of nested tables are read with their own table
-        cells = [single_line(_html_inline_text(cell)) for cell in row.find_all(("td", "th"), recursive=False)]
-        text = " | ".join(cell for cell in cells if cell)
-        if text:
-            rows.append(text)
-    return rows
+        cells: list[str] = []
+        elements = row.find_all(("td", "th"), recursive=False)
+        for cell in elements:
+            cells.extend([single_line(_html_inline_text(cell))] * max(1, _int_attribute(cell, "colspan", 1)))
+        is_header = bool(elements) and (
+            all(cell.name == "th" for cell in elements) or row.find_parent("thead") is not None
+        )
+        if is_header and header_rows == len(rows):
+            header_rows += 1
+        rows.append(cells)
+    return rows, header_rows or None

@@ -13,6 +13,7 @@ from ingest.loaders.lines import (
 )
 from ingest.model import Block, BlockKind, ParsedDocument
 from ingest.normalize import decode_text, normalize_text
+from ingest.tables import caption_before, table_blocks
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FRONT_MATTER_PAIR = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.+?)[ \t]*$")
@@ -82,6 +83,8 @@ class _MarkdownParser:
         self._fence: str | None = None
         self._code: list[str] = []
         self._after_blank = False
+        self._table: list[list[str]] = []
+        self._table_header = 0  # 1 once the "|---|" line under the first row is seen
 
     def parse(self, text: str) -> list[Block]:
         for line in text.split("\n"):
@@ -105,12 +108,15 @@ class _MarkdownParser:
         line = _BLOCKQUOTE.sub("", line)
         if not line.strip():
             self._flush_paragraph()
+            self._flush_table()
             self._after_blank = True
             return
         after_blank, self._after_blank = self._after_blank, False
         self._content_line(line, after_blank)
 
     def _content_line(self, line: str, after_blank: bool) -> None:
+        if not _TABLE_ROW.match(line):
+            self._flush_table()
         atx = _ATX_HEADING.match(line)
         setext = _SETEXT_UNDERLINE.match(line)
         item = _MD_LIST_ITEM.match(line)
@@ -142,10 +148,12 @@ class _MarkdownParser:
         elif _REFERENCE_DEFINITION.match(line):
             return
         elif _TABLE_ROW.match(line):
-            self._flush()
+            self._flush_paragraph()
+            self._flush_items()
             if not _TABLE_SEPARATOR.match(line):
-                cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-                self._add("paragraph", " | ".join(cell for cell in cells if cell))
+                self._table.append([_strip_markdown_inline(c) for c in line.strip().strip("|").split("|")])
+            elif len(self._table) == 1:  # the separator under the first row makes it the header
+                self._table_header = 1
         elif self._items and (line[:1] in (" ", "\t") or not after_blank) and not starts_absatz(line.strip()):
             # Indented or lazy continuation of the last list item.
             self._items[-1] = f"{self._items[-1]} {line.strip()}"
@@ -176,6 +184,14 @@ class _MarkdownParser:
     def _flush(self) -> None:
         self._flush_paragraph()
         self._flush_items()
+        self._flush_table()
+
+    def _flush_table(self) -> None:
+        if self._table:
+            self.blocks.extend(
+                table_blocks(self._table, caption=caption_before(self.blocks), header_rows=self._table_header)
+            )
+        self._table, self._table_header = [], 0
 
     def _flush_paragraph(self) -> None:
         if not self._paragraph:

@@ -26,7 +26,9 @@ from ingest.loaders.lines import (
     structural_heading_level,
     structural_headings,
 )
+from ingest.loaders.pdf_ocr import GARBLED, TEXTLESS, is_garbled, is_textless, recognise, unreadable
 from ingest.model import Block, LoaderError, ParsedDocument
+from ingest.ocr import OcrOptions
 
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:seite|page|s\.)\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:von|of|/)\s*\d{1,4})?$", re.IGNORECASE
@@ -55,21 +57,30 @@ class _PdfLine:
     size: float | None  # dominant font size of the line, when the extractor reported it
 
 
-def parse_pdf(data: bytes) -> ParsedDocument:
+def parse_pdf(data: bytes, ocr: OcrOptions | None = None) -> ParsedDocument:
+    """``ocr``: how pages without a text layer are read; None reads none (and says so)."""
     reader = _open_pdf(data)
     extracted = [_pdf_page_lines(page) for page in _pdf_pages(reader)]
     if extracted and all(lines is None for lines in extracted):
         raise _corrupt_pdf()
     pages = [lines or [] for lines in extracted]
+    texts = [[line.text for line in lines] for lines in pages]
+    garbled = [number for number, page in enumerate(texts, 1) if is_garbled(page)]
+    textless = [number for number, page in enumerate(texts, 1) if number not in garbled and is_textless(page)]
+    for number in garbled:  # mojibake is never indexed: OCR reads the page, or it is left out
+        pages[number - 1] = []
+    recognised, notes = {}, []
+    for numbers, why in ((textless, TEXTLESS), (garbled, GARBLED)):
+        read, note = recognise(data, numbers, ocr, why)
+        recognised.update(read)
+        notes += [note] if note else []
+    for number, lines in recognised.items():
+        pages[number - 1] = [_PdfLine(single_line(line), None) for line in lines]
     if not any(line.text for lines in pages for line in lines):
-        raise LoaderError(
-            "no_text",
-            "Die PDF-Datei enthält keinen extrahierbaren Text – vermutlich ein Scan ohne Texterkennung "
-            "(no extractable text, scanned PDF?).",
-        )
+        raise unreadable(garbled, notes)
     blocks = _pdf_blocks(_drop_running_headers(pages))
     title = _pdf_metadata_title(reader) or first_heading(blocks, prefer_level=1)
-    return ParsedDocument(blocks=blocks, title=title)
+    return ParsedDocument(blocks=blocks, title=title, ocr_pages=sorted(recognised), notes=notes)
 
 
 def _corrupt_pdf() -> LoaderError:

@@ -25,6 +25,7 @@ import pytest
 
 from tests.e2e.conftest import EDITOR_KEY, LiveServer, sse_events
 from tests.unit.pdf_fixtures import build_pdf
+from tests.unit.test_ocr import ORDINANCE, caesar
 
 pytestmark = pytest.mark.e2e
 
@@ -146,6 +147,19 @@ def test_encrypted_pdf_is_refused(editor, store):
     pdf = build_pdf([["Vertraulicher Bericht", "Der Bericht nennt 12 Maßnahmen."]], encrypted=True)
     response = upload(editor, "geheim.pdf", pdf, "application/pdf")
     assert_refused(response, 422, "encrypted", "passwortgeschützt", "encrypted PDF")
+    store.assert_intact()
+
+
+def test_pdf_with_a_garbled_text_layer_is_refused_not_indexed_as_mojibake(editor, store):
+    # Every letter stands for another one, as with a subset font that lacks a Unicode map. The
+    # server has OCR: it reads the page as drawn, which is mojibake too, so nothing is indexed.
+    # One page: OCR on the server takes seconds per page.
+    page = [caesar(line) for line in ORDINANCE]
+    response = upload(editor, "kaputt-kodiert.pdf", build_pdf([page]), "application/pdf")
+    assert_refused(
+        response, 422, "garbled_text", "Textebene der PDF-Datei ist unlesbar", "broken font encoding", "Seite 1 mit"
+    )
+    assert response.json()["error"]["details"][0]["filename"] == "kaputt-kodiert.pdf"
     store.assert_intact()
 
 

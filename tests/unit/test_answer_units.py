@@ -36,3 +36,9 @@ def test_bullet_list_with_colon_lead_in_and_list_without_lead_in():
 def test_numbered_items_after_a_finished_sentence_have_no_lead_in():
     text = "Das Gesetz tritt in Kraft.\n1. erstens\n2. zweitens"
     assert [u.text for u in passage_units(text, 0)] == ["Das Gesetz tritt in Kraft.", "1. erstens\n2. zweitens"]
+
+
+def test_table_row_with_its_headers_is_one_unit_even_with_a_period_inside():
+    row = "Tabelle 2 – Förderbereich: Notfallversorgung. Rettungsdienst · Anteil: 10 Prozent"
+    units = passage_units(f"Die Mittel verteilen sich wie folgt.\n\n{row}", 0)
+    assert [u.text for u in units] == ["Die Mittel verteilen sich wie folgt.", row]

@@ -154,3 +154,32 @@ def test_real_ordinance_pdf_chunk_keeps_enumeration_with_its_intro():
         "berücksichtigt werden:\n1. Anspruchsberechtigte nach § 2,\n2. Anspruchsberechtigte nach § 3,\n"
         "3. Anspruchsberechtigte nach § 4 und\n4. alle übrigen Anspruchsberechtigten nach Absatz 1."
     ) in holders[0].text
+
+
+def test_run_on_sentence_over_the_window_is_cut_at_clauses_not_mid_clause():
+    clauses = [f"Klausel{n} hat hier genau sieben Wörter drin" for n in range(12)]
+    run_on = "; ".join(clauses) + "."  # one sentence of 84 words, no sentence end inside
+    chunks = chunk([Block("paragraph", run_on)], target=40, max_tokens=60)
+    assert len(chunks) > 1
+    assert all(count_words([embedding_text("Titel", c.section, c.text)])[0] <= 60 for c in chunks)
+    for c in chunks:  # every piece starts at a clause and ends after one
+        assert c.text.startswith("Klausel") and c.text.endswith(("drin;", "drin."))
+    assert " ".join(c.text for c in chunks) == run_on
+
+
+def test_chunk_is_cut_again_when_the_joined_text_counts_more_than_its_sentences():
+    # A tokenizer whose count of joined text exceeds the sum of its parts (here: a paragraph break
+    # costs 10 tokens): the packer's sum says it fits, the whole chunk as embedded must fit too.
+    def count_with_breaks(texts):
+        return [len(t.split()) + 10 * t.count("\n\n") for t in texts]
+
+    blocks = [Block("paragraph", sentence(12)) for _ in range(4)]
+    chunks = chunk_blocks(blocks, title="Titel", count_tokens=count_with_breaks, target_tokens=50, max_tokens=52)
+    assert all(count_with_breaks([embedding_text("Titel", c.section, c.text)])[0] <= 52 for c in chunks)
+    assert sum(c.text.count("Ende.") for c in chunks) == 4
+
+
+def test_table_rows_are_paragraphs_of_their_own_never_split_between_sentences():
+    rows = [Block("row", f"Tabelle 1 – Bereich: Feld {n}. Neu · Anteil: {n} Prozent") for n in range(3)]
+    chunks = chunk([Block("paragraph", "Die Mittel verteilen sich so."), *rows], target=200, max_tokens=256)
+    assert chunks[0].text.split("\n\n") == ["Die Mittel verteilen sich so."] + [r.text for r in rows]

@@ -383,9 +383,11 @@ def test_markdown_absatz_line_starts_a_new_paragraph_and_is_no_item_continuation
     assert blocks[2].text == "(2) Der zweite Absatz."
 
 
-def test_markdown_tables_become_row_paragraphs_and_quotes_paragraphs():
-    texts = [block.text for block in parse_document(MARKDOWN.encode(), "strategie.md").blocks]
-    assert "Jahr | Budget" in texts and "2024 | 5 Mio." in texts
+def test_markdown_tables_become_rows_with_headers_and_quotes_paragraphs():
+    blocks = parse_document(MARKDOWN.encode(), "strategie.md").blocks
+    texts = [block.text for block in blocks]
+    rows = [block for block in blocks if block.kind == "row"]
+    assert [row.text for row in rows] == ["Setext-Titel – Jahr: 2024 · Budget: 5 Mio."]
     assert "|------|--------|" not in " ".join(texts)
     assert texts[-1] == "Ein Zitat."
 
@@ -438,8 +440,7 @@ def test_html_structure_maps_to_headings_paragraphs_lists_and_rows():
         Block("paragraph", "Das ist ein wichtiger Absatz über Gesundheit.\nZweite Zeile „Zitat“."),
         Block("paragraph", "Text in einem div mit span"),
         Block("list", "• Eins\n• Eins-A\n• Zwei", items=("Eins", "Eins-A", "Zwei")),
-        Block("paragraph", "Jahr | Budget"),
-        Block("paragraph", "2024 | 5 Mio. €"),
+        Block("row", "Die Strategie – Jahr: 2024 · Budget: 5 Mio. €"),
         Block("heading", "Weiteres", level=3),
         Block("paragraph", "Noch ein Absatz."),
     ]
@@ -762,8 +763,7 @@ def test_docx_styles_map_to_headings_lists_and_table_rows():
             items=("Forschung stärken", "Versorgung verbessern"),
         ),
         Block("heading", "Zahlen", level=2),
-        Block("paragraph", "Jahr | Budget"),
-        Block("paragraph", "2024 | 5 Mio. €"),
+        Block("row", "Zahlen – Jahr: 2024 · Budget: 5 Mio. €"),
         Block("paragraph", "Schluss."),
     ]
 
@@ -865,3 +865,64 @@ def test_docx_without_text_is_empty():
     buffer = io.BytesIO()
     docx.Document().save(buffer)
     assert loader_error(buffer.getvalue(), "leer.docx").code == "empty"
+
+
+# --- tables: rows with their headers and caption ----------------------------------------
+
+
+def make_funding_docx() -> bytes:
+    """A Word ordinance: a legal enumeration (Word numbering "(1)", "1.") and a funding table with a
+    "Tabelle" caption, a merged cell and two header rows' worth of labels."""
+    document = docx.Document()
+    document.add_heading("§ 4 Förderung", level=2)
+    num_id = add_numbering(document, [("decimal", "(%1)"), ("decimal", "%2.")])
+    number_paragraph(document.add_paragraph("Gefördert werden Vorhaben, die"), num_id, 0)
+    number_paragraph(document.add_paragraph("die Notfallversorgung verbessern oder"), num_id, 1)
+    number_paragraph(document.add_paragraph("die Pflege digital unterstützen."), num_id, 1)
+    document.add_paragraph("Tabelle 2: Verteilung der Mittel")
+    table = document.add_table(rows=4, cols=3)
+    rows = (
+        ("Förderbereich", "Anteil", "Träger"),
+        ("Notfallversorgung", "10 Prozent", "Land"),
+        ("Pflege", "25 Prozent", "Land"),
+        ("Forschung", "65 Prozent", ""),
+    )
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    table.cell(2, 2).merge(table.cell(3, 2))  # "Land" spans two rows: Word repeats the cell
+    document.add_paragraph("Die Mittel stehen ab 2025 bereit.")
+    return docx_bytes(document)
+
+
+def test_docx_table_rows_carry_headers_and_caption_beside_legal_numbering():
+    blocks = parse_document(make_funding_docx(), "foerderung.docx").blocks
+    assert blocks[1].items == (
+        "(1) Gefördert werden Vorhaben, die",
+        "1. die Notfallversorgung verbessern oder",
+        "2. die Pflege digital unterstützen.",
+    )
+    assert [(b.kind, b.text) for b in blocks if b.kind == "row"] == [
+        ("row", "Tabelle 2: Verteilung der Mittel – Förderbereich: Notfallversorgung · Anteil: 10 Prozent · Träger: Land"),
+        ("row", "Tabelle 2: Verteilung der Mittel – Förderbereich: Pflege · Anteil: 25 Prozent · Träger: Land"),
+        ("row", "Tabelle 2: Verteilung der Mittel – Förderbereich: Forschung · Anteil: 65 Prozent · Träger: Land"),
+    ]
+    assert blocks[-1] == Block("paragraph", "Die Mittel stehen ab 2025 bereit.")
+
+
+def test_html_table_with_caption_thead_and_colspan():
+    page = """<h2>Haushalt</h2><table><caption>Mittel je Jahr</caption>
+      <thead><tr><th>Jahr</th><th colspan="2">Mittel</th></tr><tr><th></th><th>Land</th><th>Bund</th></tr></thead>
+      <tbody><tr><td>2024</td><td>5 Mio. €</td><td>2 Mio. €</td></tr></tbody></table>"""
+    rows = [b.text for b in parse_document(page.encode(), "haushalt.html").blocks if b.kind == "row"]
+    assert rows == ["Mittel je Jahr – Jahr: 2024 · Mittel – Land: 5 Mio. € · Mittel – Bund: 2 Mio. €"]
+
+
+def test_markdown_table_rows_under_their_heading_and_a_following_paragraph_stays_apart():
+    text = "## Förderquoten\n\n| Bereich | Anteil |\n|---|---|\n| Notfallversorgung | 10 Prozent |\n| Pflege | 25 Prozent |\nDanach Text.\n"
+    blocks = parse_document(text.encode(), "quoten.md").blocks
+    assert [(b.kind, b.text) for b in blocks[1:]] == [
+        ("row", "Förderquoten – Bereich: Notfallversorgung · Anteil: 10 Prozent"),
+        ("row", "Förderquoten – Bereich: Pflege · Anteil: 25 Prozent"),
+        ("paragraph", "Danach Text."),
+    ]

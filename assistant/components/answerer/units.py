@@ -1,4 +1,5 @@
-"""Quotable units of a passage: single sentences, or an enumeration with the sentence introducing it.
+"""Quotable units of a passage: single sentences, a table row with its headers, or an enumeration
+with the sentence introducing it.
 
 A list is only understandable with its lead-in, and a legal enumeration only with its "wer" or
 "wenn": "(1) Ordnungswidrig handelt, wer\\n1. entgegen § 7 …, oder\\n2. …". Such a block is one
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from ingest.model import ITEM_ENUMERATOR
 from ingest.sentences import sentence_spans
+from ingest.tables import is_row_text
 
 BULLET = "• "
 # A bullet, or the enumerator ingestion keeps on a numbered item ("1.", "a)", "(2a)", "iv.").
@@ -38,6 +40,9 @@ class Unit:
 def passage_units(text: str, passage_index: int) -> list[Unit]:
     units: list[Unit] = []
     for paragraph in text.split("\n\n"):
+        if is_row_text(paragraph):  # a table row with its headers: one statement, quoted whole
+            units.append(Unit(paragraph, passage_index, len(units), (paragraph,)))
+            continue
         lines = paragraph.split("\n")
         list_start = _list_start(lines)
         prose = "\n".join(lines[:list_start])
