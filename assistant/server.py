@@ -22,9 +22,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from assistant import __version__
 from assistant.api.auth import ApiKeys
 from assistant.api.body_limit import JsonTooLarge
+from assistant.api.contract import install_contract
 from assistant.api.docs import DOCS_URL, add_local_docs, local_swagger_assets
 from assistant.api.errors import install_error_handlers
 from assistant.api.jobs import JobRegistry
+from assistant.api.methods import MethodCheck
 from assistant.api.options import ServerOptions
 from assistant.api.rate_limit import RateLimit
 from assistant.api.routes import include_routes
@@ -85,6 +87,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.state.jobs = JobRegistry()
     app.state.ready = False
     install_error_handlers(app)
+    # Innermost: rate limit and CORS preflight come before the method check, as for any request.
+    app.add_middleware(MethodCheck)
     app.add_middleware(JsonTooLarge)
     if options.rate_limit_per_minute:
         app.add_middleware(RateLimit, per_minute=options.rate_limit_per_minute, burst=options.rate_limit_burst)
@@ -96,6 +100,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
     include_routes(app, options)
+    install_contract(app, settings.max_question_chars, options.max_upload_files)
     blocks = build_ui(app.state.container, options, app.state.api_keys)
     login = _web_login(app.state.api_keys) if options.web_login else {}
     return gr.mount_gradio_app(

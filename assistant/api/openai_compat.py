@@ -1,6 +1,7 @@
 """An OpenAI-compatible chat endpoint, so existing chat clients and SDKs can use the assistant.
 
-The last user message is the question; earlier user and assistant messages are the history. The
+The last user message with text is the question; earlier user and assistant messages are the
+history (later messages, e.g. a prefilled assistant turn, are ignored). The
 reply text ends with a readable "Quellen:" list; structured citations travel in an extra
 top-level ``citations`` field (on the final chunk when streaming). ``filters`` and ``top_k`` may be
 sent as extra body fields.
@@ -17,23 +18,57 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from assistant.api import deps
 from assistant.api.auth import require_reader
-from assistant.api.errors import ApiError
 from assistant.api.formatting import sources_block
-from assistant.api.schemas import JSON_BODY_LIMIT
+from assistant.api.schemas import (
+    DEFAULT_QUESTION_CHARS,
+    FILTERS_DESCRIPTION,
+    FILTERS_SCHEMA,
+    JSON_BODY_LIMIT,
+    NON_BLANK,
+    QUESTION_ERRORS,
+    READER_ERRORS,
+)
 from assistant.components.answerer.llm import AnswerEvent
 from assistant.filters import normalize_filters
 from assistant.language import Language
 from assistant.models import Turn
+from assistant.services.chat import QuestionError
 
 log = logging.getLogger(__name__)
 
 MODEL_ID = "strategie-assistent"
 
-router = APIRouter(tags=["OpenAI-kompatibel / OpenAI-compatible"], dependencies=[Depends(require_reader)])
+router = APIRouter(
+    tags=["OpenAI-kompatibel / OpenAI-compatible"], dependencies=[Depends(require_reader)], responses=READER_ERRORS
+)
+
+_NON_BLANK_TEXT = {"type": "string", "minLength": 1, "pattern": NON_BLANK}
+# At least one user message with text: the question. Either plain content or a text part. The
+# served schema carries the configured ASSISTANT_MAX_QUESTION_CHARS (see api/contract.py).
+USER_QUESTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["role", "content"],
+    "properties": {
+        "role": {"const": "user"},
+        "content": {
+            "anyOf": [
+                {**_NON_BLANK_TEXT, "maxLength": DEFAULT_QUESTION_CHARS},
+                {
+                    "type": "array",
+                    "contains": {
+                        "type": "object",
+                        "required": ["type", "text"],
+                        "properties": {"type": {"const": "text"}, "text": _NON_BLANK_TEXT},
+                    },
+                },
+            ]
+        },
+    },
+}
 
 
 class ContentPart(BaseModel):
@@ -59,10 +94,17 @@ class ChatCompletionRequest(BaseModel):
     model: str | None = None
     # No cap on the number of messages: clients resend whole conversations, only the recent turns are
     # read (ASSISTANT_HISTORY_TURNS), and the 1 MB body limit bounds the size.
-    messages: list[Message] = Field(min_length=1)
-    stream: bool = False
-    filters: dict[str, str | list[str]] | None = None
-    top_k: int | None = Field(default=None, ge=1, le=50)
+    messages: list[Message] = Field(
+        min_length=1,
+        description="The conversation; the last user message with text is the question (422 if there is none).",
+        json_schema_extra={"contains": USER_QUESTION_SCHEMA},
+    )
+    # Strict like the schema: 0 or "yes" is not a boolean, "5" not an integer.
+    stream: StrictBool = False
+    filters: dict[str, str | list[str]] | None = Field(
+        default=None, description=FILTERS_DESCRIPTION, json_schema_extra=FILTERS_SCHEMA
+    )
+    top_k: StrictInt | None = Field(default=None, ge=1, le=50)
 
 
 @router.get("/models", summary="Verfügbare Modelle / available models")
@@ -76,7 +118,7 @@ async def list_models() -> dict[str, Any]:
 @router.post(
     "/chat/completions",
     summary="Chat-Antwort im OpenAI-Format / chat completion (OpenAI format)",
-    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE when stream=true"}},
+    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE when stream=true"}, **QUESTION_ERRORS},
     max_body_size=JSON_BODY_LIMIT,
 )
 async def chat_completions(request: Request, body: ChatCompletionRequest):
@@ -114,12 +156,12 @@ async def chat_completions(request: Request, body: ChatCompletionRequest):
 
 
 def _conversation(messages: list[Message]) -> tuple[str, list[Turn]]:
-    if messages[-1].role != "user":
-        raise ApiError(
-            422, "invalid_request", "Die letzte Nachricht muss von der Rolle „user“ sein (last message must be from the user)."
-        )
-    history = [Turn(role=m.role, content=m.text()) for m in messages[:-1] if m.role in ("user", "assistant")]
-    return messages[-1].text(), history
+    asked = [i for i, m in enumerate(messages) if m.role == "user" and m.text().strip()]
+    if not asked:
+        raise QuestionError("Die Frage ist leer: keine Nachricht der Rolle „user“ mit Text (empty question).")
+    last = asked[-1]
+    history = [Turn(role=m.role, content=m.text()) for m in messages[:last] if m.role in ("user", "assistant")]
+    return messages[last].text(), history
 
 
 async def _chunks(

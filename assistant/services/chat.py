@@ -98,10 +98,12 @@ class ChatService:
         return question, language, retrieval
 
     def validate(self, question: str) -> str:
+        # The limit counts what was sent, spaces included, as the API schema's maxLength does.
+        too_long = len(question or "") > self.settings.max_question_chars
         question = (question or "").strip()
         if not question:
             raise QuestionError("Die Frage ist leer (empty question).")
-        if len(question) > self.settings.max_question_chars:
+        if too_long:
             raise QuestionError(
                 f"Die Frage ist zu lang: höchstens {self.settings.max_question_chars} Zeichen "
                 f"(question too long)."
