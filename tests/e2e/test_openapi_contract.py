@@ -8,12 +8,12 @@ and under a minute. The server has its own store: the stateful phase deletes doc
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.conftest import venv_command
 from tests.e2e.conftest import EDITOR_KEY, serve_live, server_settings
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def contract_server(tmp_path_factory, encoder):
 
 def test_schemathesis_finds_no_contract_violation(contract_server, artifacts, tmp_path):
     command = [
-        str(Path(sys.executable).with_name("schemathesis")),
+        venv_command("schemathesis"),
         "--config-file", str(CONFIG),
         "run", f"{contract_server.url}/openapi.json",
         "--header", f"Authorization: Bearer {EDITOR_KEY}",
