@@ -43,7 +43,8 @@ DESCRIPTION = """Antworten mit Quellen aus Strategiedokumenten – für Programm
 
 * **Fragen**: `POST /api/v1/ask`, als Stream `POST /api/v1/ask/stream` (server-sent events).
 * **Dokumente**: `GET/POST /api/v1/documents`, `GET/PUT/DELETE /api/v1/documents/{id}`, `GET /api/v1/jobs/{id}`.
-* **OpenAI-kompatibel**: `POST /v1/chat/completions`, `GET /v1/models`.
+* **OpenAI-kompatibel**: `POST /v1/chat/completions`, `POST /v1/embeddings`, `GET /v1/models`.
+* **MCP** (Model Context Protocol, streamable HTTP): `/mcp`, Werkzeuge `ask`, `search`, `list_documents`, `get_document`.
 
 Authentifizierung (wenn Schlüssel konfiguriert sind): `Authorization: Bearer <Schlüssel>` oder
 `X-API-Key: <Schlüssel>`. Leseschlüssel dürfen fragen und Dokumente ansehen, Bearbeitungsschlüssel
