@@ -17,7 +17,7 @@ test: setup-test browser ## install and run the whole test suite (what CI runs),
 
 test-chroma-server: setup-test ## integration tier + two assistant processes against a real `chroma run` (started and stopped here)
 	$(BIN)/python -m tests.run_with_chroma $(BIN)/python -m pytest tests/integration tests/e2e/test_shared_chroma.py \
-	  -m "(slow and not large_index) or e2e"
+	  -m "(slow and not large_index and not gguf) or e2e"
 
 test-fast: setup-test ## unit tier only: seconds, no model, no browser
 	$(BIN)/python -m pytest -m "not slow and not e2e"
