@@ -16,12 +16,19 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
 from tests.conftest import make_settings, store_env, venv_command
-from tests.e2e.conftest import EDITOR_KEY, READER_KEY
+from tests.e2e.conftest import EDITOR_KEY, READER_KEY, serve_live, server_settings
 
 pytestmark = pytest.mark.e2e
 
 QUESTION = "Wie viele Krankenhäuser sind im Kompetenzverbund zusammengeschlossen?"
 TOOLS = {"ask", "search", "list_documents", "get_document"}
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+}
+ACCEPT = {"Accept": "application/json, text/event-stream"}
 
 
 def over_http(url: str, key: str | None, session: Callable[[Client], Awaitable[Any]]) -> Any:
@@ -106,13 +113,7 @@ def test_http_search_and_documents_return_structured_passages(live_server):
 
 
 def test_http_without_or_with_a_wrong_key_is_refused(live_server):
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
-    }
-    headers = {"Accept": "application/json, text/event-stream"}
+    initialize, headers = INITIALIZE, ACCEPT
     for key, code in ((None, "missing_api_key"), ("falsch", "invalid_api_key")):
         sent = {**headers, **({"Authorization": f"Bearer {key}"} if key else {})}
         response = httpx.post(f"{live_server.url}/mcp", json=initialize, headers=sent, timeout=30)
@@ -127,3 +128,17 @@ def test_http_without_or_with_a_wrong_key_is_refused(live_server):
         f"{live_server.url}/mcp", json=initialize, headers={**headers, "X-API-Key": READER_KEY}, timeout=30
     )
     assert allowed.status_code == 200 and allowed.json()["result"]["serverInfo"]["name"] == "strategie-assistent"
+
+
+def test_without_keys_only_loopback_host_names_reach_mcp(tmp_path, encoder):
+    # No keys: the server is loopback-only, and the SDK's DNS-rebinding check refuses a page that
+    # resolved its own name to 127.0.0.1 (the Host header gives it away).
+    settings = server_settings(tmp_path / "open", api_keys_reader=[], api_keys_editor=[])
+    with serve_live(settings, encoder, name="mcp-open") as server:
+        port = server.url.rsplit(":", 1)[1]
+        for host, status in ((f"127.0.0.1:{port}", 200), (f"localhost:{port}", 200), (f"evil.example:{port}", 421)):
+            response = httpx.post(
+                f"{server.url}/mcp", json=INITIALIZE, headers={**ACCEPT, "Host": host}, timeout=30
+            )
+            assert response.status_code == status, (host, response.text)
+        assert_cited_answer(over_http(server.url, None, ask_and_list))
