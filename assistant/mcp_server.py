@@ -27,11 +27,12 @@ from pydantic import BaseModel, Field
 
 from assistant import __version__
 from assistant.api.auth import ApiKeys, Role, authorize, key_from_headers
-from assistant.api.errors import STORE_UNAVAILABLE, ApiError, error_response
+from assistant.api.errors import STORE_UNAVAILABLE, ApiError, error_response, not_found
 from assistant.api.formatting import answer_with_sources, citation_label
 from assistant.components.vector_store import StoreUnavailable
 from assistant.container import Container
 from assistant.filters import FilterError
+from assistant.i18n import text as phrase
 from assistant.models import Answer, Citation, DocumentInfo, Turn
 from assistant.services.chat import QuestionError
 from assistant.services.documents import DocumentNotFound
@@ -79,7 +80,7 @@ def build_mcp(container: Container) -> MCPServer:
         except (QuestionError, FilterError) as exc:
             raise ToolError(str(exc)) from exc
         except DocumentNotFound as exc:
-            raise ToolError(f"Kein Dokument mit der ID „{exc.args[0] if exc.args else ''}“ (no such document).") from exc
+            raise ToolError(not_found(str(exc.args[0]) if exc.args else "").message) from exc
         except StoreUnavailable as exc:
             log.error("document store unavailable: %s", exc)
             raise ToolError(STORE_UNAVAILABLE) from exc
@@ -108,15 +109,17 @@ def build_mcp(container: Container) -> MCPServer:
         """Fundstellen suchen, ohne Antwort: die besten Passagen mit Relevanz und Quelle.
         / Search passages (with scores and sources), no answer."""
         passages = await call(container.chat.search, query, filters, top_k)
-        lines = [f"[{c.n}] {citation_label(c)} (Relevanz {c.score:.2f})\n{c.text}" for c in passages]
-        text = "\n\n".join(lines) or "Keine Fundstellen (no passages found)."
+        language = container.chat.language_of(query)
+        relevance = phrase("relevance", language)
+        lines = [f"[{c.n}] {citation_label(c, language)} ({relevance} {c.score:.2f})\n{c.text}" for c in passages]
+        text = "\n\n".join(lines) or phrase("no_passages", language)
         return _result(text, SearchResult(query=query, passages=passages))
 
     @server.tool(annotations=read_only)
     async def list_documents() -> Annotated[CallToolResult, DocumentList]:
         """Alle aufgenommenen Dokumente (ID, Titel, Region, Typ). / All ingested documents."""
         documents = await call(container.documents.list_documents)
-        text = "\n".join(_document_line(d) for d in documents) or "Keine Dokumente (no documents)."
+        text = "\n".join(_document_line(d) for d in documents) or phrase("no_documents")
         return _result(text, DocumentList(documents=documents))
 
     @server.tool(annotations=read_only)
@@ -138,7 +141,8 @@ def _result(text: str, data: BaseModel) -> CallToolResult:
 
 def _document_line(document: DocumentInfo) -> str:
     details = ", ".join(v for v in (document.region, document.document_type, document.language) if v)
-    return f"{document.id}: {document.title}" + (f" ({details})" if details else "") + f", {document.chunks} Abschnitte"
+    passages = phrase("passage") if document.chunks == 1 else phrase("passages", n=str(document.chunks))
+    return f"{document.id}: {document.title}" + (f" ({details})" if details else "") + f", {passages}"
 
 
 # --------------------------------------------------------------------------------------------
