@@ -115,6 +115,8 @@ def _load(path: Path, threads: int | None, context: int) -> Any:
     params.n_ctx = context
     params.n_parallel = 1
     params.warmup = False  # the first question pays instead of every start, tests included
+    # llama.cpp's default logs every slot and task to stderr; errors reach us in the reply anyway.
+    params.verbosity = 1
     if threads:
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
