@@ -9,7 +9,7 @@ import pytest
 from assistant.components.answerer.llm import NOTICES
 from assistant.i18n import text as phrase
 from tests.e2e.conftest import READER_KEY, serve_live, server_settings, sse_events
-from tests.integration.test_gguf import MARKER, SMOLLM2
+from tests.gguf_model import MARKER, SMOLLM2
 
 pytestmark = [pytest.mark.e2e, pytest.mark.gguf]
 

