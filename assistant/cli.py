@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import sys
@@ -173,11 +174,11 @@ def mcp() -> None:
 
     Stdout gehört dem Protokoll; Meldungen gehen nach stderr. Braucht das Paket „mcp“ (pip install '.[mcp]').
     """
-    try:
-        from assistant.mcp_server import run_stdio
-    except ImportError as exc:
+    if importlib.util.find_spec("mcp") is None:
         err.print("Das Paket „mcp“ fehlt: pip install '.[mcp]' (the mcp package is not installed).")
-        raise typer.Exit(code=2) from exc
+        raise typer.Exit(code=2)
+    from assistant.mcp_server import run_stdio
+
     container = _container()
     # Before the first request, as `serve` does: a client's first question should not wait for ingestion.
     container.documents.recover()

@@ -8,6 +8,7 @@ OpenAPI docs at /docs, and /healthz, /readyz.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import ipaddress
 import logging
 import sys
@@ -123,11 +124,11 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
 
 def _mount_mcp(app: FastAPI, options: ServerOptions):
     """The MCP endpoint at /mcp when the optional ``mcp`` package is installed; else None."""
-    try:
-        from assistant.mcp_server import MCP_PATH, build_mcp, http_app
-    except ImportError:
+    if importlib.util.find_spec("mcp") is None:  # only a missing package turns it off, not a broken import
         log.info("MCP-Endpunkt aus: Paket „mcp“ fehlt (pip install '.[mcp]') / MCP endpoint off: mcp not installed")
         return None
+    from assistant.mcp_server import MCP_PATH, build_mcp, http_app
+
     server = build_mcp(app.state.container)
     # Without keys the server is loopback-only: then the SDK's DNS-rebinding check guards /mcp.
     protect = not options.keys_configured and not options.allow_unauthenticated_remote
