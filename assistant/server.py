@@ -8,6 +8,7 @@ OpenAPI docs at /docs, and /healthz, /readyz.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import ipaddress
 import logging
 import sys
@@ -22,9 +23,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from assistant import __version__
 from assistant.api.auth import ApiKeys
 from assistant.api.body_limit import JsonTooLarge
+from assistant.api.contract import install_contract
 from assistant.api.docs import DOCS_URL, add_local_docs, local_swagger_assets
 from assistant.api.errors import install_error_handlers
 from assistant.api.jobs import JobRegistry
+from assistant.api.methods import MethodCheck
 from assistant.api.options import ServerOptions
 from assistant.api.rate_limit import RateLimit
 from assistant.api.routes import include_routes
@@ -41,7 +44,8 @@ DESCRIPTION = """Antworten mit Quellen aus Strategiedokumenten – für Programm
 
 * **Fragen**: `POST /api/v1/ask`, als Stream `POST /api/v1/ask/stream` (server-sent events).
 * **Dokumente**: `GET/POST /api/v1/documents`, `GET/PUT/DELETE /api/v1/documents/{id}`, `GET /api/v1/jobs/{id}`.
-* **OpenAI-kompatibel**: `POST /v1/chat/completions`, `GET /v1/models`.
+* **OpenAI-kompatibel**: `POST /v1/chat/completions`, `POST /v1/embeddings`, `GET /v1/models`.
+* **MCP** (Model Context Protocol, streamable HTTP): `/mcp`, Werkzeuge `ask`, `search`, `list_documents`, `get_document`.
 
 Authentifizierung (wenn Schlüssel konfiguriert sind): `Authorization: Bearer <Schlüssel>` oder
 `X-API-Key: <Schlüssel>`. Leseschlüssel dürfen fragen und Dokumente ansehen, Bearbeitungsschlüssel
@@ -85,6 +89,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.state.jobs = JobRegistry()
     app.state.ready = False
     install_error_handlers(app)
+    # Innermost: rate limit and CORS preflight come before the method check, as for any request.
+    app.add_middleware(MethodCheck)
     app.add_middleware(JsonTooLarge)
     if options.rate_limit_per_minute:
         app.add_middleware(RateLimit, per_minute=options.rate_limit_per_minute, burst=options.rate_limit_burst)
@@ -96,6 +102,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
     include_routes(app, options)
+    install_contract(app, settings.max_question_chars, options.max_upload_files)
+    app.state.mcp = _mount_mcp(app, options)
     blocks = build_ui(app.state.container, options, app.state.api_keys)
     login = _web_login(app.state.api_keys) if options.web_login else {}
     return gr.mount_gradio_app(
@@ -112,6 +120,20 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         max_file_size=options.max_file_bytes,
         **login,
     )
+
+
+def _mount_mcp(app: FastAPI, options: ServerOptions):
+    """The MCP endpoint at /mcp when the optional ``mcp`` package is installed; else None."""
+    if importlib.util.find_spec("mcp") is None:  # only a missing package turns it off, not a broken import
+        log.info("MCP-Endpunkt aus: Paket „mcp“ fehlt (pip install '.[mcp]') / MCP endpoint off: mcp not installed")
+        return None
+    from assistant.mcp_server import MCP_PATH, build_mcp, http_app
+
+    server = build_mcp(app.state.container)
+    # Without keys the server is loopback-only: then the SDK's DNS-rebinding check guards /mcp.
+    protect = not options.keys_configured and not options.allow_unauthenticated_remote
+    app.add_route(MCP_PATH, http_app(server, app.state.api_keys, protect_host=protect), include_in_schema=False)
+    return server
 
 
 def _web_login(keys: ApiKeys) -> dict:
@@ -131,8 +153,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The model loads once, here, before the first request; so does the corpus if the store is empty.
     await anyio.to_thread.run_sync(_warm_up, app.state.container)
     app.state.ready = True
+    mcp = getattr(app.state, "mcp", None)
     try:
-        yield
+        # A mounted app's own lifespan does not run: the MCP session manager is started here.
+        async with mcp.session_manager.run() if mcp else contextlib.nullcontext():
+            yield
     finally:
         app.state.ready = False
         await anyio.to_thread.run_sync(app.state.jobs.shutdown)

@@ -101,9 +101,19 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=50.0, gt=0, description="Largest accepted document.")
 
     # Language model (optional; default: extractive answers, no model)
-    llm: Literal["extractive", "openai", "ollama"] = Field(
+    llm: Literal["extractive", "openai", "ollama", "gguf"] = Field(
         default="extractive",
-        description="'extractive' quotes passages; 'openai' any OpenAI-compatible server; 'ollama' an Ollama server.",
+        description=(
+            "'extractive' quotes passages; 'openai' any OpenAI-compatible server; 'ollama' an Ollama server; "
+            "'gguf' a GGUF file run in-process by llama.cpp (optional extra .[gguf])."
+        ),
+    )
+    llm_model_path: Path | None = Field(default=None, description="The GGUF file for llm='gguf'.")
+    llm_threads: int | None = Field(
+        default=None, ge=1, description="CPU threads of the in-process model (llm='gguf'); default: llama.cpp's choice."
+    )
+    llm_context: int = Field(
+        default=4096, ge=512, le=131072, description="Context window in tokens of the in-process model (llm='gguf')."
     )
     llm_base_url: str | None = Field(
         default=None, description="e.g. http://localhost:11434 (Ollama) or http://localhost:8000/v1."
@@ -143,7 +153,7 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(default=60, ge=1, description="Requests a client may send at once before the limit applies.")
 
-    @field_validator("data_dir", "corpus_dir", "model_cache_dir", "files_dir", mode="after")
+    @field_validator("data_dir", "corpus_dir", "model_cache_dir", "files_dir", "llm_model_path", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None

@@ -13,7 +13,7 @@ from fastapi.sse import format_sse_event
 from assistant.api import deps
 from assistant.api.auth import require_reader
 from assistant.api.errors import STORE_UNAVAILABLE
-from assistant.api.schemas import JSON_BODY_LIMIT, AskRequest
+from assistant.api.schemas import JSON_BODY_LIMIT, QUESTION_ERRORS, READER_ERRORS, AskRequest
 from assistant.components.answerer.llm import AnswerEvent
 from assistant.components.vector_store import StoreUnavailable
 from assistant.filters import normalize_filters
@@ -21,7 +21,7 @@ from assistant.models import Answer
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["Fragen / questions"], dependencies=[Depends(require_reader)])
+router = APIRouter(tags=["Fragen / questions"], dependencies=[Depends(require_reader)], responses=READER_ERRORS)
 
 _STREAM_DOC = """Server-sent events, in this order:
 
@@ -49,6 +49,7 @@ async def answer(request: Request, body: AskRequest) -> Answer:
 @router.post(
     "/ask",
     response_model=Answer,
+    responses=QUESTION_ERRORS,
     summary="Eine Frage beantworten / answer a question",
     max_body_size=JSON_BODY_LIMIT,
 )
@@ -62,7 +63,7 @@ async def ask(request: Request, body: AskRequest) -> Answer:
     summary="Antwort als Server-Sent Events / answer as server-sent events",
     description=_STREAM_DOC,
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "Event stream"}},
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Event stream"}, **QUESTION_ERRORS},
     max_body_size=JSON_BODY_LIMIT,
 )
 async def ask_stream(request: Request, body: AskRequest) -> StreamingResponse:

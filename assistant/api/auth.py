@@ -8,7 +8,7 @@ binds to loopback (see ``assistant.server.check_bind``).
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from enum import IntEnum
 from typing import Annotated, Any
 
@@ -63,32 +63,45 @@ def require(needed: Role) -> Callable[..., Coroutine[Any, Any, Role]]:
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
         header_key: Annotated[str | None, Depends(_header)],
     ) -> Role:
-        keys: ApiKeys = request.app.state.api_keys
-        if not keys.enabled:
-            return Role.editor
-        key = bearer.credentials if bearer else header_key
-        challenge = {"WWW-Authenticate": "Bearer"}
-        if not key:
-            raise ApiError(
-                401,
-                "missing_api_key",
-                "API-Schlüssel fehlt: „Authorization: Bearer <Schlüssel>“ oder „X-API-Key“ senden (API key required).",
-                headers=challenge,
-            )
-        role = keys.role_for(key)
-        if role is None:
-            raise ApiError(401, "invalid_api_key", "Der API-Schlüssel ist ungültig (invalid API key).", headers=challenge)
-        if role < needed:
-            raise ApiError(
-                403,
-                "forbidden",
-                "Dieser Schlüssel darf nur lesen und fragen; Dokumente ändern erfordert einen Bearbeitungsschlüssel "
-                "(editor key required).",
-            )
-        return role
+        return authorize(request.app.state.api_keys, bearer.credentials if bearer else header_key, needed)
 
     check.__name__ = f"require_{needed.name}"
     return check
+
+
+def authorize(keys: ApiKeys, key: str | None, needed: Role) -> Role:
+    """The caller's role, or ApiError 401 (no or unknown key) / 403 (role too low).
+
+    Shared by the REST routes and the MCP endpoint, so both refuse the same requests the same way."""
+    if not keys.enabled:
+        return Role.editor
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if not key:
+        raise ApiError(
+            401,
+            "missing_api_key",
+            "API-Schlüssel fehlt: „Authorization: Bearer <Schlüssel>“ oder „X-API-Key“ senden (API key required).",
+            headers=challenge,
+        )
+    role = keys.role_for(key)
+    if role is None:
+        raise ApiError(401, "invalid_api_key", "Der API-Schlüssel ist ungültig (invalid API key).", headers=challenge)
+    if role < needed:
+        raise ApiError(
+            403,
+            "forbidden",
+            "Dieser Schlüssel darf nur lesen und fragen; Dokumente ändern erfordert einen Bearbeitungsschlüssel "
+            "(editor key required).",
+        )
+    return role
+
+
+def key_from_headers(headers: Mapping[str, str]) -> str | None:
+    """The key of ``Authorization: Bearer <key>`` or ``X-API-Key: <key>`` (for callers outside FastAPI routing)."""
+    scheme, _, credentials = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return headers.get("x-api-key") or None
 
 
 require_reader = require(Role.reader)

@@ -12,7 +12,13 @@ from assistant.api.auth import require_editor, require_reader
 from assistant.api.errors import ApiError, not_found
 from assistant.api.jobs import Job
 from assistant.api.options import ServerOptions
-from assistant.api.schemas import JobAccepted, UploadResponse
+from assistant.api.schemas import (
+    EDITOR_ERRORS,
+    READER_ERRORS,
+    JobAccepted,
+    UploadResponse,
+    error_responses,
+)
 from assistant.api.uploads import (
     Upload,
     accepted_name,
@@ -26,13 +32,12 @@ from assistant.api.uploads import (
 from assistant.models import DocumentInfo, FileResult
 from ingest.identity import is_valid_document_id
 
-_ERRORS = {
-    401: {"description": "API-Schlüssel fehlt oder ist ungültig"},
-    403: {"description": "Bearbeitungsschlüssel erforderlich"},
-    413: {"description": "Datei oder Anfrage zu groß"},
-    415: {"description": "Dateityp nicht unterstützt"},
-    422: {"description": "Ungültige Eingabe oder Datei nicht verwertbar"},
+# 422 also when no file of the batch could be read; `details` then holds the result per file.
+_UPLOAD_ERRORS = {
+    **EDITOR_ERRORS,
+    **error_responses(413, 415, 422, 503, s422="Ungültige Eingabe oder Datei nicht verwertbar (invalid input or file)"),
 }
+_UNKNOWN_DOCUMENT = error_responses(404, 503, s404="Unbekanntes Dokument (no such document)")
 
 Meta = Annotated[str | None, Form()]
 
@@ -42,7 +47,12 @@ def build_router(options: ServerOptions) -> APIRouter:
     router = APIRouter(tags=["Dokumente / documents"])
     upload_limit = options.max_upload_request_bytes
 
-    @router.get("/documents", response_model=list[DocumentInfo], dependencies=[Depends(require_reader)])
+    @router.get(
+        "/documents",
+        response_model=list[DocumentInfo],
+        responses={**READER_ERRORS, **error_responses(503)},
+        dependencies=[Depends(require_reader)],
+    )
     async def list_documents(request: Request) -> list[DocumentInfo]:
         """Alle aufgenommenen Dokumente, nach Titel sortiert."""
         return await deps.ingest_thread(request, deps.container(request).documents.list_documents)
@@ -50,7 +60,7 @@ def build_router(options: ServerOptions) -> APIRouter:
     @router.get(
         "/documents/{document_id}",
         response_model=DocumentInfo,
-        responses={404: {"description": "Unbekanntes Dokument"}},
+        responses={**READER_ERRORS, **_UNKNOWN_DOCUMENT},
         dependencies=[Depends(require_reader)],
     )
     async def get_document(request: Request, document_id: str) -> DocumentInfo:
@@ -78,13 +88,19 @@ def build_router(options: ServerOptions) -> APIRouter:
     @router.post(
         "/documents",
         response_model=UploadResponse,
-        responses={202: {"model": JobAccepted, "description": "Großer Stapel: läuft als Hintergrundauftrag"}, **_ERRORS},
+        responses={202: {"model": JobAccepted, "description": "Großer Stapel: läuft als Hintergrundauftrag"}, **_UPLOAD_ERRORS},
         dependencies=[Depends(require_editor)],
         max_body_size=upload_limit,
     )
     async def upload_documents(
         request: Request,
-        files: Annotated[list[UploadFile], File(description="Eine oder mehrere Dateien (txt, md, html, pdf, docx).")],
+        files: Annotated[
+            list[UploadFile],
+            File(
+                description="Eine oder mehrere Dateien (txt, md, html, pdf, docx); höchstens ASSISTANT_MAX_UPLOAD_FILES.",
+                json_schema_extra={"minItems": 1},
+            ),
+        ],
         title: Meta = None,
         region: Meta = None,
         document_type: Meta = None,
@@ -116,7 +132,7 @@ def build_router(options: ServerOptions) -> APIRouter:
     @router.put(
         "/documents/{document_id}",
         response_model=FileResult,
-        responses={404: {"description": "Unbekanntes Dokument"}, **_ERRORS},
+        responses={**_UPLOAD_ERRORS, **_UNKNOWN_DOCUMENT},
         dependencies=[Depends(require_editor)],
         max_body_size=options.max_file_bytes + 1024 * 1024,
     )
@@ -147,7 +163,7 @@ def build_router(options: ServerOptions) -> APIRouter:
     @router.delete(
         "/documents/{document_id}",
         status_code=204,
-        responses={404: {"description": "Unbekanntes Dokument"}},
+        responses={**EDITOR_ERRORS, **_UNKNOWN_DOCUMENT},
         dependencies=[Depends(require_editor)],
     )
     async def remove(request: Request, document_id: str) -> Response:
@@ -159,7 +175,7 @@ def build_router(options: ServerOptions) -> APIRouter:
     @router.get(
         "/jobs/{job_id}",
         response_model=Job,
-        responses={404: {"description": "Unbekannter Auftrag"}},
+        responses={**EDITOR_ERRORS, **error_responses(404, s404="Unbekannter Auftrag (no such job)")},
         dependencies=[Depends(require_editor)],
     )
     async def job_status(request: Request, job_id: str) -> Job:

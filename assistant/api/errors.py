@@ -35,6 +35,7 @@ _STATUS_CODES = {
 }
 
 
+UNREADABLE_BODY = "Ungültige Eingabe: Der Anfragetext ist nicht lesbar (malformed request body)."
 STORE_UNAVAILABLE = "Der Dokumentenspeicher ist nicht erreichbar (store unavailable)."
 
 
@@ -89,6 +90,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's "error parsing the body" (bytes that are not UTF-8, a broken multipart body):
+            # the same invalid input as malformed JSON, so the same status and code.
+            return error_response(422, "invalid_request", UNREADABLE_BODY)
         code, default = _STATUS_CODES.get(exc.status_code, ("http_error", "Fehler (error)."))
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 413 else default
         if exc.status_code == 404 and detail == "Not Found":

@@ -1,82 +1,71 @@
-"""An OpenAI-compatible chat endpoint, so existing chat clients and SDKs can use the assistant.
+"""OpenAI-compatible endpoints, so existing chat clients and SDKs can use the assistant.
 
-The last user message is the question; earlier user and assistant messages are the history. The
-reply text ends with a readable "Quellen:" list; structured citations travel in an extra
-top-level ``citations`` field (on the final chunk when streaming). ``filters`` and ``top_k`` may be
-sent as extra body fields.
+Chat: the last user message with text is the question; earlier user and assistant messages are the
+history (later messages, e.g. a prefilled assistant turn, are ignored). The reply text ends with a
+readable "Quellen:" list; structured citations travel in an extra top-level ``citations`` field (on
+the final chunk when streaming). ``filters`` and ``top_k`` may be sent as extra body fields.
+Embeddings: the assistant's own embedding model. ``usage`` counts that model's word pieces.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any, Literal
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api import deps
 from assistant.api.auth import require_reader
-from assistant.api.errors import ApiError
-from assistant.api.formatting import sources_block
-from assistant.api.schemas import JSON_BODY_LIMIT
+from assistant.api.formatting import answer_with_sources, sources_block
+from assistant.api.openai_schemas import (
+    ChatCompletion,
+    ChatCompletionRequest,
+    ChatMessage,
+    Choice,
+    Embedding,
+    EmbeddingList,
+    EmbeddingRequest,
+    EmbeddingUsage,
+    Message,
+    ModelCard,
+    ModelList,
+    Usage,
+)
+from assistant.api.schemas import JSON_BODY_LIMIT, QUESTION_ERRORS, READER_ERRORS, error_responses
 from assistant.components.answerer.llm import AnswerEvent
 from assistant.filters import normalize_filters
 from assistant.language import Language
 from assistant.models import Turn
+from assistant.services.chat import QuestionError
+from assistant.services.embeddings import EmbeddingService
 
 log = logging.getLogger(__name__)
 
 MODEL_ID = "strategie-assistent"
 
-router = APIRouter(tags=["OpenAI-kompatibel / OpenAI-compatible"], dependencies=[Depends(require_reader)])
+router = APIRouter(
+    tags=["OpenAI-kompatibel / OpenAI-compatible"], dependencies=[Depends(require_reader)], responses=READER_ERRORS
+)
 
-
-class ContentPart(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    type: str
-    text: str | None = None
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
-    content: str | list[ContentPart] | None = None
-
-    def text(self) -> str:
-        if isinstance(self.content, list):
-            return "\n".join(p.text or "" for p in self.content if p.type == "text")
-        return self.content or ""
-
-
-class ChatCompletionRequest(BaseModel):
-    # Sampling options (temperature, max_tokens, ...) are accepted and ignored: answers are extractive.
-    model_config = ConfigDict(extra="allow")
-    model: str | None = None
-    # No cap on the number of messages: clients resend whole conversations, only the recent turns are
-    # read (ASSISTANT_HISTORY_TURNS), and the 1 MB body limit bounds the size.
-    messages: list[Message] = Field(min_length=1)
-    stream: bool = False
-    filters: dict[str, str | list[str]] | None = None
-    top_k: int | None = Field(default=None, ge=1, le=50)
-
-
-@router.get("/models", summary="Verfügbare Modelle / available models")
-async def list_models() -> dict[str, Any]:
-    return {
-        "object": "list",
-        "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "strategie-assistent"}],
-    }
+@router.get("/models", response_model=ModelList, summary="Verfügbare Modelle / available models")
+async def list_models(request: Request) -> ModelList:
+    """The assistant (chat) and its embedding model (`/v1/embeddings`)."""
+    embedding_model = deps.container(request).embeddings.model_id
+    return ModelList(data=[ModelCard(id=MODEL_ID), ModelCard(id=embedding_model)])
 
 
 @router.post(
     "/chat/completions",
     summary="Chat-Antwort im OpenAI-Format / chat completion (OpenAI format)",
-    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE when stream=true"}},
+    response_model=ChatCompletion,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE when stream=true"}, **QUESTION_ERRORS},
     max_body_size=JSON_BODY_LIMIT,
 )
 async def chat_completions(request: Request, body: ChatCompletionRequest):
@@ -89,52 +78,97 @@ async def chat_completions(request: Request, body: ChatCompletionRequest):
         language = chat.language_of(chat.validate(question))
         normalize_filters(body.filters)
         events = chat.stream(question, history, body.filters, body.top_k)
+        usage = _Counter(deps.container(request).embeddings, body.messages) if _wants_usage(body) else None
         return StreamingResponse(
-            _chunks(completion_id, created, deps.stream_thread(request, events), language),
+            _chunks(completion_id, created, deps.stream_thread(request, events), language, usage),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
     answer = await deps.ask_thread(request, chat.ask, question, history, body.filters, body.top_k)
-    language = chat.language_of(question)
-    sources = sources_block(answer, language)
-    citations = [c.model_dump() for c in answer.citations]
-    content = f"{answer.answer}\n\n{sources}" if sources else answer.answer
-    return {
-        "id": completion_id,
-        "object": "chat.completion",
-        "created": created,
-        "model": MODEL_ID,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop", "logprobs": None}
-        ],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "citations": citations,
-        "answered": answer.answered,
-    }
+    content = answer_with_sources(answer, chat.language_of(question))
+    usage = await _Counter(deps.container(request).embeddings, body.messages).usage(content)
+    return ChatCompletion(
+        id=completion_id,
+        created=created,
+        model=MODEL_ID,
+        choices=[Choice(message=ChatMessage(content=content))],
+        usage=usage,
+        citations=answer.citations,
+        answered=answer.answered,
+    )
+
+
+@router.post(
+    "/embeddings",
+    response_model=EmbeddingList,
+    summary="Einbettungen im OpenAI-Format / embeddings (OpenAI format)",
+    responses=error_responses(413, 422),
+    max_body_size=JSON_BODY_LIMIT,
+)
+async def embeddings(request: Request, body: EmbeddingRequest) -> EmbeddingList:
+    """Vektoren des eingebauten Einbettungsmodells (normalisiert, 384 Dimensionen beim mitgelieferten
+    multilingual-e5-small). / Vectors of the bundled embedding model."""
+    service = deps.container(request).embeddings
+    texts = [body.input] if isinstance(body.input, str) else body.input
+    embedded = await deps.ask_thread(request, service.embed, texts, body.input_type)
+    data = [
+        Embedding(index=i, embedding=_encode_vector(vector, body.encoding_format))
+        for i, vector in enumerate(embedded.vectors)
+    ]
+    usage = EmbeddingUsage(prompt_tokens=embedded.tokens, total_tokens=embedded.tokens)
+    return EmbeddingList(data=data, model=service.model_id, usage=usage)
+
+
+def _encode_vector(vector, encoding_format: str) -> list[float] | str:
+    if encoding_format == "base64":  # what the openai SDK asks for by default: little-endian float32
+        return base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
+    return vector.tolist()
+
+
+def _wants_usage(body: ChatCompletionRequest) -> bool:
+    return bool(body.stream_options and body.stream_options.include_usage)
+
+
+class _Counter:
+    """``usage`` of a chat completion: the messages sent and the reply, in the embedding model's pieces."""
+
+    def __init__(self, embeddings: EmbeddingService, messages: Sequence[Message]) -> None:
+        self.embeddings = embeddings
+        self.prompt = [m.text() for m in messages]
+
+    async def usage(self, completion: str) -> Usage:
+        # A thread: a long conversation is up to 1 MB of text to tokenize.
+        prompt, reply = await anyio.to_thread.run_sync(
+            lambda: (self.embeddings.count_tokens(self.prompt), self.embeddings.count_tokens([completion]))
+        )
+        return Usage(prompt_tokens=prompt, completion_tokens=reply, total_tokens=prompt + reply)
 
 
 def _conversation(messages: list[Message]) -> tuple[str, list[Turn]]:
-    if messages[-1].role != "user":
-        raise ApiError(
-            422, "invalid_request", "Die letzte Nachricht muss von der Rolle „user“ sein (last message must be from the user)."
-        )
-    history = [Turn(role=m.role, content=m.text()) for m in messages[:-1] if m.role in ("user", "assistant")]
-    return messages[-1].text(), history
+    asked = [i for i, m in enumerate(messages) if m.role == "user" and m.text().strip()]
+    if not asked:
+        raise QuestionError("Die Frage ist leer: keine Nachricht der Rolle „user“ mit Text (empty question).")
+    last = asked[-1]
+    history = [Turn(role=m.role, content=m.text()) for m in messages[:last] if m.role in ("user", "assistant")]
+    return messages[last].text(), history
 
 
 async def _chunks(
-    completion_id: str, created: int, events: AsyncIterator[AnswerEvent], language: Language
+    completion_id: str,
+    created: int,
+    events: AsyncIterator[AnswerEvent],
+    language: Language,
+    counter: _Counter | None = None,
 ) -> AsyncIterator[bytes]:
+    sent: list[str] = []  # the reply as streamed, for its token count
+
+    def data(payload: dict[str, Any]) -> bytes:
+        base = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID}
+        return f"data: {json.dumps({**base, **payload}, ensure_ascii=False)}\n\n".encode()
+
     def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
-        payload = {
-            "id": completion_id,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": MODEL_ID,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
-            **extra,
-        }
-        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
+        sent.append(delta.get("content", ""))
+        return data({"choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra})
 
     yield chunk({"role": "assistant", "content": ""})
     try:
@@ -156,4 +190,7 @@ async def _chunks(
         yield chunk({"content": "\n\nInterner Fehler (internal error)."}, "stop")
     finally:
         await events.aclose()
+    if counter is not None:  # OpenAI's stream_options.include_usage: one more chunk, no choices
+        usage = await counter.usage("".join(sent))
+        yield data({"choices": [], "usage": usage.model_dump()})
     yield b"data: [DONE]\n\n"

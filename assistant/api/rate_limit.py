@@ -45,8 +45,9 @@ class RateLimit:
         app: ASGIApp,
         per_minute: int,
         burst: int,
-        # /login: the web UI's key check, so that keys cannot be guessed at speed.
-        prefixes: tuple[str, ...] = ("/api/", "/v1/", "/login"),
+        # /login: the web UI's key check, so that keys cannot be guessed at speed. /mcp: the same
+        # questions and the same keys as the API.
+        prefixes: tuple[str, ...] = ("/api/", "/v1/", "/login", "/mcp"),
     ) -> None:
         self.app = app
         self.buckets = TokenBuckets(per_minute, burst)

@@ -1,15 +1,18 @@
-"""Chat models from settings: an OpenAI-compatible server or Ollama, both through LangChain.
+"""Chat models from settings: an OpenAI-compatible server or Ollama, both through LangChain, or a
+GGUF file run in-process by llama.cpp (``components/gguf.py``).
 
-LangChain is imported inside ``make_chat_model`` only: commands that never talk to a language model
-(``assistant documents list``) should not pay for importing the provider packages.
+The providers are imported inside ``make_chat_model`` only: commands that never talk to a language
+model (``assistant documents list``) should not pay for importing them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
-Provider = Literal["openai", "ollama"]
+Provider = Literal["openai", "ollama", "gguf"]
 
 # The openai client refuses to start without a key; local servers (vLLM, llama.cpp, LM Studio,
 # Ollama's /v1) ignore it, so a placeholder is sent when a base URL is set and no key is.
@@ -30,6 +33,8 @@ class LLMConfig:
     temperature: float = 0.1
     max_tokens: int = 600
     rewrite_timeout: float = 10.0  # follow-up rewriting runs before retrieval: keep it short
+    threads: int | None = None  # gguf only: CPU threads (None: llama.cpp's default)
+    context: int = 4096  # gguf only: context window in tokens
 
     def for_rewrite(self) -> LLMConfig:
         """Deterministic, short and quick: a standalone question is one line."""
@@ -45,8 +50,10 @@ def llm_config(settings: Any) -> LLMConfig | None:
     provider = getattr(settings, "llm", "extractive") or "extractive"
     if provider == "extractive":
         return None
-    if provider not in ("openai", "ollama"):
+    if provider not in ("openai", "ollama", "gguf"):
         raise LLMConfigError(f"Unbekannter Wert für llm (unknown llm provider): {provider!r}")
+    if provider == "gguf":
+        return _gguf_config(settings)
     model = getattr(settings, "llm_model", None)
     if not model:
         raise LLMConfigError(
@@ -68,8 +75,43 @@ def llm_config(settings: Any) -> LLMConfig | None:
     )
 
 
+def _gguf_config(settings: Any) -> LLMConfig:
+    path = getattr(settings, "llm_model_path", None)
+    if not path or not Path(path).is_file():
+        raise LLMConfigError(
+            f"ASSISTANT_LLM_MODEL_PATH muss auf eine GGUF-Datei zeigen, nicht auf {path!r} "
+            "(llm_model_path must name a GGUF file)."
+        )
+    if importlib.util.find_spec("xllamacpp") is None:
+        raise LLMConfigError(
+            "Für ASSISTANT_LLM=gguf fehlt das Paket „xllamacpp“: pip install '.[gguf]' (xllamacpp is not installed)."
+        )
+    timeout = float(getattr(settings, "llm_timeout", 30.0))
+    return LLMConfig(
+        provider="gguf",
+        model=str(path),
+        timeout=timeout,
+        temperature=float(getattr(settings, "llm_temperature", 0.1)),
+        max_tokens=int(getattr(settings, "llm_max_tokens", 600)),
+        rewrite_timeout=float(getattr(settings, "llm_rewrite_timeout", None) or min(timeout, 10.0)),
+        threads=getattr(settings, "llm_threads", None),
+        context=int(getattr(settings, "llm_context", 4096)),
+    )
+
+
 def make_chat_model(config: LLMConfig):
-    """A LangChain chat model that fails fast: no retries, so a dead server costs one timeout."""
+    """A chat model that fails fast: no retries, so a dead server costs one timeout."""
+    if config.provider == "gguf":
+        from assistant.components.gguf import GGUFChatModel
+
+        return GGUFChatModel(
+            Path(config.model),
+            threads=config.threads,
+            context=config.context,
+            temperature=config.temperature,
+            max_tokens=config.max_tokens,
+            timeout=config.timeout,
+        )
     if config.provider == "ollama":
         from langchain_ollama import ChatOllama
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from assistant.components.answerer.compose import merge_parts
+from assistant.components.answerer.compose import citation, merge_parts
 from assistant.components.answerer.llm import AnswerEvent, events_from_answer, stream_answer
 from assistant.components.answerer.question import Parts, split_parts
 from assistant.filters import Filters, normalize_filters
 from assistant.language import Language, detect_language
-from assistant.models import Answer, Turn
+from assistant.models import Answer, Citation, Turn
 from assistant.services.followup import Rewrite, is_follow_up, standalone_query
 from assistant.services.retrieval import Retrieval, RetrievalService
 from assistant.settings import Settings
@@ -47,6 +47,15 @@ class ChatService:
         question, language, retrieval = self.prepare(question, history, filters, top_k)
         whole = self.answerer.answer(question, language, retrieval)
         return self.in_parts(question, language, whole, filters, top_k) or whole
+
+    def search(
+        self, query: str, filters: Filters | dict | None = None, top_k: int | None = None
+    ) -> list[Citation]:
+        """The passages retrieval finds for ``query``, best first, as citations; no answer is composed.
+        The same checks as a question (not empty, not too long; known filter keys)."""
+        query = self.validate(query)
+        retrieval = self.retrieval.retrieve(query, top_k or self.settings.top_k, normalize_filters(filters))
+        return [citation(n, passage, ()) for n, passage in enumerate(retrieval.passages, start=1)]
 
     def stream(
         self,
@@ -98,10 +107,12 @@ class ChatService:
         return question, language, retrieval
 
     def validate(self, question: str) -> str:
+        # The limit counts what was sent, spaces included, as the API schema's maxLength does.
+        too_long = len(question or "") > self.settings.max_question_chars
         question = (question or "").strip()
         if not question:
             raise QuestionError("Die Frage ist leer (empty question).")
-        if len(question) > self.settings.max_question_chars:
+        if too_long:
             raise QuestionError(
                 f"Die Frage ist zu lang: höchstens {self.settings.max_question_chars} Zeichen "
                 f"(question too long)."

@@ -36,3 +36,9 @@ def test_health_checks_and_the_web_ui_are_not_limited(limited_server):
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 200
         assert client.get("/").status_code == 200
+
+
+def test_the_mcp_endpoint_is_limited_like_the_api(limited_server):
+    with limited_server.client(READER_KEY) as client:
+        statuses = [client.post("/mcp", json={}).status_code for _ in range(4)]
+    assert statuses[-1] == 429, statuses

@@ -205,5 +205,6 @@ def build_answerer(settings: Any, scorer, matcher: TermMatcher, gate: RelevanceG
     config: LLMConfig | None = llm_config(settings)
     if config is None:
         return extractive
-    log.info("answers by %s model %s at %s", config.provider, config.model, config.base_url or "default URL")
+    where = config.base_url or ("in-process" if config.provider == "gguf" else "default URL")
+    log.info("answers by %s model %s at %s", config.provider, config.model, where)
     return LLMAnswerer(extractive, make_chat_model(config), label=f"{config.provider}:{config.model}")
