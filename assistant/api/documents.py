@@ -29,6 +29,7 @@ from assistant.api.uploads import (
     replace_document,
     upload_metadata,
 )
+from assistant.components.file_store import SERVED_MEDIA_TYPES
 from assistant.models import DocumentInfo, FileResult
 from ingest.identity import is_valid_document_id
 
@@ -71,8 +72,12 @@ def build_router(options: ServerOptions) -> APIRouter:
         "/documents/{document_id}/file",
         response_class=FileResponse,
         responses={
-            200: {"description": "Die Originaldatei, wie sie hochgeladen wurde", "content": {"application/octet-stream": {}}},
-            404: {"description": "Unbekanntes Dokument oder keine Originaldatei gespeichert"},
+            **READER_ERRORS,
+            **error_responses(404, 503, s404="Unbekanntes Dokument oder keine Originaldatei gespeichert (no such document or no original)"),
+            200: {
+                "description": "Die Originaldatei, wie sie hochgeladen wurde (the original file as uploaded)",
+                "content": {media: {} for media in SERVED_MEDIA_TYPES},
+            },
         },
         dependencies=[Depends(require_reader)],
     )

@@ -29,6 +29,10 @@ _MEDIA_TYPES = {
 }
 
 
+# Every type an original can be served as (the API documents them all).
+SERVED_MEDIA_TYPES = tuple(dict.fromkeys(t.split(";")[0] for t in [*_MEDIA_TYPES.values(), "application/octet-stream"]))
+
+
 def media_type(filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     return _MEDIA_TYPES.get(suffix) or mimetypes.guess_type(filename)[0] or "application/octet-stream"

@@ -13,7 +13,12 @@ from tests.conftest import SHARED_DIR, make_settings
 pytestmark = pytest.mark.slow
 
 REALDOCS = SHARED_DIR / "realdocs"
-FILES = ("banz_coronaimpfv_2021-04-01.pdf", "rki_desh_anleitung_sequenzdaten_2021.pdf", "rki_epidbull_2020-17_nowcasting.pdf")
+FILES = (
+    "banz_coronaimpfv_2021-04-01.pdf",
+    "rki_desh_anleitung_sequenzdaten_2021.pdf",
+    "rki_epidbull_2020-17_nowcasting.pdf",
+    "bkg_vg250_dokumentation_2022.pdf",
+)
 
 
 @pytest.fixture(scope="module", params=["onnx", "onnx-int8"])
@@ -35,6 +40,8 @@ def realdocs(request, tmp_path_factory, encoder):
         # the guide says which files ("eine FASTA- und eine CSV-Datei"), not how large
         "Welche maximale Dateigröße ist pro Upload auf der DESH-Plattform erlaubt?",
         "Welches Bußgeld droht einer Arztpraxis, die gegen die Impfreihenfolge der CoronaImpfV verstößt?",
+        # the documentation describes the Gemeinde level and its key ("6. – 9. Stelle"), never how many
+        "Wie viele Gemeinden enthält der Datensatz VG250 zum Stand 31.12.2022?",
     ],
 )
 def test_a_near_miss_over_real_documents_is_declined(realdocs, question):

@@ -24,6 +24,8 @@ def test_dates_legal_references_and_list_numbers_count_nothing():
     assert not has_type("Die Regel gilt bis 2025 und steht auf Seite 12.", "number")
     assert spans("Seit 2005 kamen 1500 Mitarbeiter und 20 Prozent mehr Zentren hinzu.", "number") == ["1500", "20 Prozent"]
     assert spans("Am 1. Januar 2021 lagen 3 Millionen Dosen vor.", "number") == ["3 Millionen"]
+    assert not has_type("Der Schlüssel gliedert sich so:\n1. – 2. Stelle = Land\n6. – 9. Stelle = Gemeinde", "number")
+    assert spans("Es lagen 123.016 Fälle vor, die Zahl stieg auf 14.", "number") == ["123.016", "14"]
 
 
 def test_amounts_need_a_currency():

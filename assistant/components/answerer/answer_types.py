@@ -66,13 +66,15 @@ _REASON = re.compile(
 )
 
 # Digits that count nothing: a calendar date, a year after "seit"/"bis", a legal reference ("§ 10
-# Abs. 3 Nr. 3", "Seite 12") and a list item's own number ("1. die Kosten …"). "Wie viele Impfdosen
+# Abs. 3 Nr. 3", "Seite 12"), a list item's own number ("1. die Kosten …") and an ordinal. "Wie viele Impfdosen
 # …?" is not answered by "vom 6. November 2020".
 _NOT_A_COUNT = re.compile(
     rf"(?<![\w])(?:\d{{1,2}}\.\s?(?:\d{{1,2}}\.|(?:{_MONTHS}))\s?(?:\d{{2,4}})?|(?:{_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
     rf"(?:seit|bis|ab|vor|im\s+jahr|in\s+the\s+year|since|until|by)\s+(?:dem\s+)?(?:jahr\s+)?\d{{4}}|"
     rf"(?:§§?|art\.|artikel|abs\.|absatz|nr\.|nummer|ziffer|satz|s\.|seite|kapitel|kap\.|anlage|section|page|p\.)\s*\d+[a-z]?"
-    rf"(?:\s*(?:abs\.|absatz|nr\.|satz|s\.)\s*\d+[a-z]?)*)(?![\w])|^\s*\(?\d+[a-z]?[.)]",
+    rf"(?:\s*(?:abs\.|absatz|nr\.|satz|s\.)\s*\d+[a-z]?)*)(?![\w])|^\s*\(?\d+[a-z]?[.)]|"
+    # an ordinal: "5. Stelle", "1. – 2. Stelle" ("123.016 Fälle" goes on with digits)
+    rf"(?<![\w.,])\d{{1,3}}\.(?=\s*(?:[–-]\s*\d{{1,3}}\.\s*)?[^\W\d_])",
     re.IGNORECASE | re.MULTILINE,
 )
 

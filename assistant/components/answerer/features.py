@@ -91,9 +91,11 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "best_cover_window",
 )
 _MATCHED = 0.5  # a word counts as present at this match strength
-# The noun a number question asks for is a condition, so it must be named clearly; a word that
-# only stands out a little among a passage's words ("File", "Daten" for "Dateigröße") is not.
-_NAMED = 0.75
+# The noun a number question asks for is a condition, so it must be named clearly: the same stem
+# or compound, or a word whose vector stands far out among the passage's words. A word that only
+# stands out a little ("Schutzimpfungen", "File" for "Impfdosen", "Dateigröße") names another thing,
+# and whether it clears a lower bar changes from CPU to CPU.
+_NAMED = 0.9
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,8 @@ def unit_features(
     hard_ok, missing_hard = _hard_constraints(analysis, units, passages)
     all_window = np.stack([question_matches.soft[:, list(a)].max(axis=1) for a in around], axis=1)
     missing_hard += _unmentioned_names(analysis, passages, all_window)
-    counted_ok = _counted(asked, asked_in_title, around, n, asked_parts)
+    counts = typed.astype(bool) if kind == "number" else None
+    counted_ok = _counted(asked, asked_in_title, around, n, asked_parts, counts)
 
     features = np.column_stack(
         [
@@ -272,19 +275,31 @@ def _row(analysis: QuestionAnalysis, word: str) -> int | None:
 
 
 def _counted(
-    asked: Matches, in_title: np.ndarray, around: list[tuple[int, ...]], n: int, parts: np.ndarray | None = None
+    asked: Matches,
+    in_title: np.ndarray,
+    around: list[tuple[int, ...]],
+    n: int,
+    parts: np.ndarray | None = None,
+    counts: np.ndarray | None = None,
 ) -> np.ndarray:
     """Units whose neighbourhood names every asked-for noun ("Todesfälle", "Bußgeld"), whole or
     as its two parts in neighbouring sentences ("Die Zulassung …", "… die niedrigste Quote"); a
-    noun the document title names literally counts as named by all its sentences."""
+    noun the document title names literally counts as named by all its sentences. With ``counts``
+    (which units hold a number, for "wie viele" questions) the noun and a number must meet in one
+    sentence of the neighbourhood: "Für jede Gemeinde ist ein Punktobjekt enthalten" next to a
+    sentence with a date does not count the Gemeinden."""
     ok = np.ones(n, dtype=bool)
+    spread = np.zeros((n, n), dtype=bool)  # (unit, its neighbours)
+    for i, a in enumerate(around):
+        spread[i, list(a)] = True
     for row in np.flatnonzero(~in_title):
-        named = np.array([asked.soft[row, list(a)].max() for a in around]) >= _NAMED
+        named = asked.soft[row] >= _NAMED
         if parts is not None and parts.shape[1] == n:
-            first = np.array([parts[2 * row, list(a)].max() for a in around])
-            last = np.array([parts[2 * row + 1, list(a)].max() for a in around])
-            named |= (first >= 1.0) & (last >= 1.0)
-        ok &= named
+            first_near = (spread & (parts[2 * row] >= 1.0)).any(axis=1)
+            named |= (parts[2 * row + 1] >= 1.0) & first_near  # the last part here, the first nearby
+        if counts is not None:
+            named &= counts
+        ok &= (spread & named).any(axis=1)
     return ok
 
 
