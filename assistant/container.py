@@ -24,6 +24,7 @@ from assistant.services.documents import DocumentService
 from assistant.services.embeddings import EmbeddingService
 from assistant.services.followup import build_rewriter
 from assistant.services.retrieval import FusionConfig, RetrievalService
+from assistant.services.summaries import SummaryService
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,10 @@ class Container:
     @cached_property
     def chat(self) -> ChatService:
         return ChatService(self.settings, self.retrieval, self.answerer, rewrite=build_rewriter(self.settings))
+
+    @cached_property
+    def summaries(self) -> SummaryService:
+        return SummaryService(self.store, self.documents, self.scorer)
 
     def encoder_provider(self) -> SentenceEncoder:
         return self.encoder

@@ -165,6 +165,33 @@ TEXTS: dict[str, dict[Language, str]] = {
     # ---------------------------------------------------------------- MCP tools (readable text)
     "no_passages": {"de": "Keine Fundstellen.", "en": "No passages found."},
     "no_documents": {"de": "Keine Dokumente aufgenommen.", "en": "No documents ingested."},
+    # ---------------------------------------------------------------- summaries, comparisons, export
+    "aspect_overview": {"de": "Worum es geht", "en": "What it is about"},
+    "aspect_aims": {"de": "Ziele", "en": "Aims"},
+    "aspect_measures": {"de": "Maßnahmen", "en": "Measures"},
+    "aspect_actors": {"de": "Akteure", "en": "Actors"},
+    "aspect_figures": {"de": "Zahlen", "en": "Figures"},
+    "aspect_deadlines": {"de": "Termine und Fristen", "en": "Dates and deadlines"},
+    "aspect_context": {"de": "Weiterer Inhalt", "en": "Further content"},
+    "summary_heading": {"de": "Zusammenfassung: {title}", "en": "Summary: {title}"},
+    "summary_profile_type": {"de": "Dokumenttyp", "en": "Document type"},
+    "summary_profile_region": {"de": "Region", "en": "Region"},
+    "summary_profile_publisher": {"de": "Herausgeber/Träger (laut Text)", "en": "Publisher/organisation (per text)"},
+    "summary_profile_date": {"de": "Datum (laut Text)", "en": "Date (per text)"},
+    "summary_profile_source": {"de": "Quelle", "en": "Source"},
+    "summary_empty": {
+        "de": "Das Dokument enthält keine zitierbaren Sätze.",
+        "en": "The document holds no quotable sentences.",
+    },
+    "comparison_heading": {"de": "Vergleich zu {topic}", "en": "Comparison on {topic}"},
+    "comparison_aspect": {"de": "Aspekt", "en": "Aspect"},
+    "not_stated": {"de": "keine Angaben", "en": "not stated"},
+    "comparison_silent": {
+        "de": "{title} enthält keine Angaben zu {topic}.",
+        "en": "{title} contains no information on {topic}.",
+    },
+    "answer_heading": {"de": "Antwort", "en": "Answer"},
+    "question_label": {"de": "Frage", "en": "Question"},
 }
 
 
