@@ -20,6 +20,7 @@ from assistant.components.lexical.analyzer import GermanAnalyzer
 from assistant.components.lexical.synced import SyncedLexicalIndex
 from assistant.components.vector_store import ChunkStore, make_client
 from assistant.services.chat import ChatService
+from assistant.services.comparison import ComparisonService
 from assistant.services.documents import DocumentService
 from assistant.services.embeddings import EmbeddingService
 from assistant.services.followup import build_rewriter
@@ -101,6 +102,10 @@ class Container:
     @cached_property
     def summaries(self) -> SummaryService:
         return SummaryService(self.store, self.documents, self.scorer)
+
+    @cached_property
+    def comparison(self) -> ComparisonService:
+        return ComparisonService(self.documents, self.chat)
 
     def encoder_provider(self) -> SentenceEncoder:
         return self.encoder
