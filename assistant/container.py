@@ -97,7 +97,9 @@ class Container:
 
     @cached_property
     def chat(self) -> ChatService:
-        return ChatService(self.settings, self.retrieval, self.answerer, rewrite=build_rewriter(self.settings))
+        return ChatService(
+            self.settings, self.retrieval, self.answerer, rewrite=build_rewriter(self.settings), summaries=self.summaries
+        )
 
     @cached_property
     def summaries(self) -> SummaryService:

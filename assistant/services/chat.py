@@ -18,6 +18,7 @@ from assistant.language import Language, detect_language
 from assistant.models import Answer, Citation, Turn
 from assistant.services.followup import Rewrite, is_follow_up, standalone_query
 from assistant.services.retrieval import Retrieval, RetrievalService
+from assistant.services.summaries import SummaryService
 from assistant.settings import Settings
 
 __all__ = ["ChatService", "QuestionError", "is_follow_up", "standalone_query"]
@@ -29,11 +30,18 @@ class QuestionError(ValueError):
 
 class ChatService:
     def __init__(
-        self, settings: Settings, retrieval: RetrievalService, answerer, rewrite: Rewrite | None = None
+        self,
+        settings: Settings,
+        retrieval: RetrievalService,
+        answerer,
+        rewrite: Rewrite | None = None,
+        summaries: SummaryService | None = None,
     ) -> None:
         self.settings = settings
         self.retrieval = retrieval
         self.answerer = answerer
+        # Asked for a summary of a named document, the summary service answers (it decides when).
+        self.summaries = summaries
         # Without a language model, follow-ups borrow the previous question's words for retrieval.
         self.rewrite = rewrite or standalone_query
 
@@ -44,6 +52,9 @@ class ChatService:
         filters: Filters | dict | None = None,
         top_k: int | None = None,
     ) -> Answer:
+        summary = self.summary_for(question)
+        if summary is not None:
+            return summary
         question, language, retrieval = self.prepare(question, history, filters, top_k)
         whole = self.answerer.answer(question, language, retrieval)
         return self.in_parts(question, language, whole, filters, top_k) or whole
@@ -64,12 +75,22 @@ class ChatService:
         filters: Filters | dict | None = None,
         top_k: int | None = None,
     ) -> Iterator[AnswerEvent]:
+        summary = self.summary_for(question)
+        if summary is not None:
+            yield from events_from_answer(summary)
+            return
         question, language, retrieval = self.prepare(question, history, filters, top_k)
         if split_parts(question) is None:
             yield from stream_answer(self.answerer, question, language, retrieval)
             return
         whole = self.answerer.answer(question, language, retrieval)
         yield from events_from_answer(self.in_parts(question, language, whole, filters, top_k) or whole)
+
+    def summary_for(self, question: str) -> Answer | None:
+        if self.summaries is None:
+            return None
+        question = self.validate(question)
+        return self.summaries.for_question(question, self.language_of(question))
 
     def in_parts(
         self, question: str, language: Language, whole: Answer, filters: Filters | dict | None, top_k: int | None

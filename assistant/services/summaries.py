@@ -14,6 +14,7 @@ document has a new version and so a new summary.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from assistant.components.embedding.encoder import SentenceEncoder
 from assistant.components.vector_store import ChunkStore
 from assistant.i18n import text as phrase
 from assistant.language import Language
+from assistant.models import Answer, Citation
 from assistant.report_types import DocumentProfile, Source, Statement, Summary, SummaryLength
 from assistant.retrieval_types import StoredChunk
 from assistant.services.aspects import ASPECTS, aspects_of, date_in, publisher_in
@@ -81,6 +83,17 @@ class SummaryService:
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return summary
+
+    def for_question(self, question: str, language: Language) -> Answer | None:
+        """The summary as the answer to a chat question that asks for one ("Fasse die Strategie Medizin
+        in NRW zusammen", "Worum geht es im Kompetenzverbund …?"), when the question names exactly one
+        document; None for every other question, which the answerer then answers as usual."""
+        if not _ASKS_FOR_SUMMARY.search(question):
+            return None
+        document_id = named_document(question, [(d.id, d.title) for d in self.documents.list_documents()])
+        if document_id is None:
+            return None
+        return as_answer(self.summarize(document_id, "short", language))
 
     # -- choosing -------------------------------------------------------------------------
 
@@ -146,6 +159,47 @@ class SummaryService:
             text=render(title, profile, statements, length, language),
             sources=sources,
         )
+
+
+# "Fasse … zusammen", "Zusammenfassung", "Worum geht es in …", "Was steht in …", "summarise", "what is … about".
+_ASKS_FOR_SUMMARY = re.compile(
+    r"\bfass\w*\b.*\bzusammen\b|\bzusammenfass\w*|\bworum\s+geht\b|\bwas\s+steht\s+(?:in|im)\b|"
+    r"\bsummar(?:y|ise|ize)\b|\bwhat\s+is\b.*\babout\b",
+    re.IGNORECASE,
+)
+# A title counts as named when this share of its words (or its id) appears in the question.
+_NAMED_SHARE = 0.75
+_WORD = re.compile(r"[^\W_]{3,}")
+
+
+def named_document(question: str, documents: list[tuple[str, str]]) -> str | None:
+    """The one document (id, title) the question names by id or by (most of) its title."""
+    lowered = question.lower()
+    words = {w[:6] for w in _WORD.findall(lowered)}  # a 6-letter prefix: "Strategie"/"Strategien"
+    scores: dict[str, float] = {}
+    for document_id, title in documents:
+        if document_id.lower() in lowered:
+            scores[document_id] = 2.0
+            continue
+        title_words = {w[:6] for w in _WORD.findall(title.lower())}
+        if title_words:
+            scores[document_id] = len(title_words & words) / len(title_words)
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < _NAMED_SHARE or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def as_answer(summary: Summary) -> Answer:
+    """A summary in the shape of a chat answer: its text, and one citation per quoted statement."""
+    citations = [
+        Citation(
+            n=s.n, document_id=s.document_id, title=s.title, section=s.section, page=s.page,
+            text=s.quote, score=1.0, highlights=[s.quote],
+        )
+        for s in summary.sources
+    ]  # fmt: skip
+    return Answer(answer=summary.text, citations=citations, answered=bool(citations))
 
 
 def choose(candidates: list[Candidate], length: SummaryLength) -> list[tuple[str, Candidate]]:

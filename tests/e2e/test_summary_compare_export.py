@@ -146,3 +146,16 @@ def test_an_answer_downloads_as_docx_with_its_sources(reader):
     for citation in answer["citations"]:
         assert f"[{citation['n']}] {citation['title']}" in text
         assert all(h in text for h in citation["highlights"])
+
+
+def test_a_chat_question_asking_for_a_summary_gets_the_summary(reader):
+    summary = reader.post(f"/api/v1/documents/{NRW}/summary", json={}).json()
+    answer = reader.post("/api/v1/ask", json={"question": "Worum geht es in der Strategie Medizin in NRW?"}).json()
+    assert answer["answered"] is True and answer["answer"] == summary["text"]
+    assert [c["highlights"] for c in answer["citations"]] == [[s["quote"]] for s in summary["sources"]]
+    by_id = reader.post("/api/v1/ask", json={"question": "Fasse das Dokument kompetenzverbund-bw zusammen."}).json()
+    assert by_id["answer"].startswith("## Zusammenfassung: Kompetenzverbund")
+    assert {c["document_id"] for c in by_id["citations"]} == {BW}
+    # Naming no document, or asking something else about one, stays an ordinary question.
+    general = reader.post("/api/v1/ask", json={"question": "Worum geht es bei den Kümmerer-Kliniken?"}).json()
+    assert not general["answer"].startswith("## Zusammenfassung")
