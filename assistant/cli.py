@@ -187,47 +187,47 @@ def mcp() -> None:
     run_stdio(container)
 
 
+JsonFlag = Annotated[bool, typer.Option("--json", help="Ein JSON-Objekt ausgeben.")]
+OutputFile = Annotated[Path | None, typer.Option("--output", "-o", help="In eine Datei schreiben (.md oder .docx).")]
+
+
 @app.command()
 def summarize(
     document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe 'documents list').")],
     long: Annotated[bool, typer.Option("--long", help="Ausführlich, Abschnitt für Abschnitt.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Ein JSON-Objekt ausgeben.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="In eine Datei schreiben (.md oder .docx).")] = None,
+    as_json: JsonFlag = False,
+    output: OutputFile = None,
 ) -> None:
     """Ein Dokument zusammenfassen, mit Quellen / summarise one document, with sources."""
-    container = _container()
-    container.ensure_corpus()
-    try:
-        summary = container.summaries.summarize(document_id, "long" if long else "short")
-    except DocumentNotFound as exc:
-        err.print(f"[red]Kein Dokument mit der ID '{document_id}' (no such document).[/red]")
-        raise typer.Exit(code=1) from exc
-    _report(summary, export.from_summary(summary), as_json, output)
+    length = "long" if long else "short"
+    _report(lambda c: c.summaries.summarize(document_id, length), export.from_summary, as_json, output)
 
 
 @app.command()
 def compare(
     document_ids: Annotated[list[str], typer.Argument(help="2 bis 4 Dokument-IDs.")],
     topic: Annotated[str, typer.Option("--topic", "-t", help="Das Thema, z. B. Digitalisierung.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Ein JSON-Objekt ausgeben.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="In eine Datei schreiben (.md oder .docx).")] = None,
+    as_json: JsonFlag = False,
+    output: OutputFile = None,
 ) -> None:
     """Dokumente zu einem Thema vergleichen / compare documents on a topic."""
+    _report(lambda c: c.comparison.compare(document_ids, topic), export.from_comparison, as_json, output)
+
+
+def _report(make, to_report, as_json: bool, output: Path | None) -> None:
+    """Runs ``make`` on the container; prints JSON or Markdown, or with ``--output`` writes a
+    Markdown or DOCX file (by its suffix)."""
     container = _container()
     container.ensure_corpus()
     try:
-        comparison = container.comparison.compare(document_ids, topic)
+        result = make(container)
     except QuestionError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=2) from exc
     except DocumentNotFound as exc:
         err.print(f"[red]Kein Dokument mit der ID '{exc.args[0]}' (no such document).[/red]")
         raise typer.Exit(code=1) from exc
-    _report(comparison, export.from_comparison(comparison), as_json, output)
-
-
-def _report(result, report: export.Report, as_json: bool, output: Path | None) -> None:
-    """JSON or Markdown on stdout; with ``--output`` a Markdown or DOCX file (by its suffix)."""
+    report = to_report(result)
     if output is not None:
         output.write_bytes(export.render(report, "docx" if output.suffix.lower() == ".docx" else "md"))
         err.print(f"Geschrieben / written: {output}")

@@ -71,8 +71,10 @@ def build_router(options: ServerOptions) -> APIRouter:
         "/documents/{document_id}/file",
         response_class=FileResponse,
         responses={
-            200: {"description": "Die Originaldatei, wie sie hochgeladen wurde", "content": {"application/octet-stream": {}}},
-            404: {"description": "Unbekanntes Dokument oder keine Originaldatei gespeichert"},
+            # The uploaded file's own type (text/plain, application/pdf, …).
+            200: {"description": "Die Originaldatei, wie sie hochgeladen wurde", "content": {"*/*": {}}},
+            **READER_ERRORS,
+            **error_responses(404, 503, s404="Unbekanntes Dokument oder keine Originaldatei gespeichert"),
         },
         dependencies=[Depends(require_reader)],
     )

@@ -13,6 +13,7 @@ documents scored below its threshold).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,7 @@ from assistant.services.documents import DocumentService
 from assistant.services.summaries import _inline, source_of
 
 MIN_DOCUMENTS, MAX_DOCUMENTS = 2, 4
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 class ComparisonService:
@@ -42,7 +44,8 @@ class ComparisonService:
         return getattr(self.chat.answerer, "extractive", self.chat.answerer)  # an LLM answerer wraps it
 
     def compare(self, document_ids: Sequence[str], topic: str, language: Language | None = None) -> Comparison:
-        topic = self.chat.validate(topic)
+        # A lone surrogate (valid JSON, not UTF-8) would make the echoed topic unencodable.
+        topic = self.chat.validate(_SURROGATES.sub("", topic or ""))
         ids = list(dict.fromkeys(document_ids))
         if not MIN_DOCUMENTS <= len(ids) <= MAX_DOCUMENTS:
             raise QuestionError(

@@ -94,9 +94,16 @@ def to_markdown(report: Report) -> str:
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+# XML 1.0 forbids control characters other than tab and line breaks; a topic or question may hold them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def to_docx(report: Report) -> bytes:
+    report = _xml_safe_report(report)
     document = Document()
     document.add_heading(report.title, level=1)
     for block in _body_blocks(report):
@@ -127,6 +134,20 @@ def to_docx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def _xml_safe_report(report: Report) -> Report:
+    return Report(
+        title=xml_safe(report.title),
+        body=xml_safe(report.body),
+        sources=[
+            NumberedSource(s.n, xml_safe(s.title), xml_safe(s.section or "") or None, s.page, xml_safe(s.quote))
+            for s in report.sources
+        ],
+        language=report.language,
+        table=[[xml_safe(v) for v in row] for row in report.table],
+        filename=report.filename,
+    )
+
+
 def _body_blocks(report: Report) -> list[str]:
     """The body's paragraphs; a comparison's Markdown table is left out (DOCX draws a real one)."""
     blocks = [b.strip() for b in re.split(r"\n\s*\n", report.body) if b.strip()]
@@ -148,4 +169,5 @@ def _add_runs(paragraph, line: str) -> None:
 
 
 def render(report: Report, fmt: ExportFormat) -> bytes:
-    return to_docx(report) if fmt == "docx" else to_markdown(report).encode("utf-8")
+    # "replace": a lone surrogate (valid in JSON, not in UTF-8) in a question must not fail the download.
+    return to_docx(report) if fmt == "docx" else to_markdown(report).encode("utf-8", "replace")

@@ -58,3 +58,9 @@ def test_docx_has_the_table_and_the_sources():
     rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert rows == REPORT.table
     assert not any(t.startswith("|") for t in texts)  # the Markdown table is not repeated as text
+
+
+def test_docx_drops_characters_xml_cannot_hold():
+    report = export.Report(title="Vergleich zu „è\x14ö“", body="Frage \x00mit Steuerzeichen", sources=[])
+    document = docx.Document(io.BytesIO(export.to_docx(report)))
+    assert [p.text for p in document.paragraphs] == ["Vergleich zu „èö“", "Frage mit Steuerzeichen"]
