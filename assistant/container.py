@@ -103,7 +103,8 @@ class Container:
 
     @cached_property
     def summaries(self) -> SummaryService:
-        return SummaryService(self.store, self.documents, self.scorer)
+        extractive = getattr(self.answerer, "extractive", self.answerer)  # an LLM answerer wraps it
+        return SummaryService(self.store, self.documents, extractive.unit_vectors)
 
     @cached_property
     def comparison(self) -> ComparisonService:

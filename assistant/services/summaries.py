@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.components.answerer.units import Unit, passage_units
-from assistant.components.embedding.encoder import SentenceEncoder
 from assistant.components.vector_store import ChunkStore
 from assistant.i18n import text as phrase
 from assistant.language import Language
@@ -60,11 +60,17 @@ class Candidate:
 
 class SummaryService:
     def __init__(
-        self, store: ChunkStore, documents: DocumentService, scorer: SentenceEncoder, cache_size: int = 64
+        self,
+        store: ChunkStore,
+        documents: DocumentService,
+        vectors: Callable[[list[str]], np.ndarray],
+        cache_size: int = 64,
     ) -> None:
+        """``vectors``: the answerer's sentence vectors (float32 scorer, cached: after the warm-up of
+        a modest corpus a summary encodes nothing)."""
         self.store = store
         self.documents = documents
-        self.scorer = scorer
+        self.vectors = vectors
         self.cache_size = cache_size
         self._cache: OrderedDict[tuple, Summary] = OrderedDict()
         self._lock = threading.Lock()
@@ -114,7 +120,7 @@ class SummaryService:
         pairs = list({unit.text: (unit, chunk) for unit, chunk in reversed(pairs)}.values())[::-1]  # first occurrence
         if not pairs:
             return []
-        vectors = self.scorer.encode_passages([u.text for u, _ in pairs])
+        vectors = self.vectors([u.text for u, _ in pairs])
         centroid = vectors.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
         centrality = vectors @ centroid
