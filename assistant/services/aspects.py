@@ -40,6 +40,22 @@ _CUES: dict[str, re.Pattern[str]] = {
 }
 
 
+# The words that make a sentence *about* an aim or a measure, not just touching one ("verbessern").
+_STRONG: dict[str, re.Pattern[str]] = {
+    "aims": re.compile(r"\b(?:ziel\w*|vision\w*|leitbild\w*|aim\w*|goal\w*|objective\w*|vision)\b", re.IGNORECASE),
+    "measures": re.compile(
+        r"\b(?:maßnahme\w*|handlungsempfehlung\w*|projekt\w*|förder\w*|programm\w*|measure\w*|project\w*)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def is_strong(text: str, aspect: str) -> bool:
+    """The sentence names the aspect outright (only aims and measures have weaker cues)."""
+    cue = _STRONG.get(aspect)
+    return cue is None or bool(cue.search(text))
+
+
 def aspects_of(text: str) -> set[Aspect]:
     """The aspects a sentence carries (possibly none)."""
     found: set[Aspect] = {a for a, cue in _CUES.items() if cue.search(text)}  # type: ignore[misc]

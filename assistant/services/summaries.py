@@ -29,7 +29,7 @@ from assistant.language import Language
 from assistant.models import Answer, Citation
 from assistant.report_types import DocumentProfile, Source, Statement, Summary, SummaryLength
 from assistant.retrieval_types import StoredChunk
-from assistant.services.aspects import ASPECTS, aspects_of, date_in, publisher_in
+from assistant.services.aspects import ASPECTS, aspects_of, date_in, is_strong, publisher_in
 from assistant.services.documents import DocumentService
 
 # Fewer words make headings, navigation and link texts ("Beitrag teilen:"), not statements.
@@ -225,8 +225,10 @@ def choose(candidates: list[Candidate], length: SummaryLength) -> list[tuple[str
 
     for _round in range(PER_ASPECT[length]):
         for aspect in ASPECTS:
-            # Among sentences of this aspect, prefer a section that has said least so far.
+            # A sentence that names the aspect outright ("Ziel ist …") before one that only touches it
+            # ("… verbessert"); among those, the section that has said least so far; then centrality.
             options = [c for c in ranked if aspect in c.aspects and id(c) not in used]
+            options = [c for c in options if is_strong(c.unit.text, aspect)] or options
             options = [c for c in options if per_section.get(c.section, 0) < PER_SECTION[length]] or options[:1]
             if options:
                 best = min(options, key=lambda c: (per_section.get(c.section, 0), -c.centrality))

@@ -8,7 +8,7 @@ import io
 import docx
 
 from assistant.services import export
-from assistant.services.aspects import aspects_of, publisher_in
+from assistant.services.aspects import aspects_of, is_strong, publisher_in
 from assistant.services.summaries import _ASKS_FOR_SUMMARY, named_document
 
 DOCUMENTS = [
@@ -23,6 +23,9 @@ def test_aspects_come_from_cue_words_and_the_answer_type_patterns():
     assert "deadlines" in aspects_of("Bis 2027 werden alle Gesundheitsämter angeschlossen.")
     # "eine" is an article, not a figure; a sentence without cues has no aspect.
     assert aspects_of("Eine Ausführliche Übersicht über den Ablauf findet sich hier.") == set()
+    # Only an outright "Ziel"/"Vision" makes a sentence the summary's first choice for aims.
+    assert is_strong("Die Vision des Clusters ist eine führende Rolle.", "aims")
+    assert not is_strong("Die Versorgung soll verbessert werden.", "aims") and is_strong("14 Kliniken", "figures")
     assert publisher_in("Die Vision des Clusters Medizin.NRW ist es …") is None
     assert publisher_in("entwickelt das Cluster Medizin.NRW zusammen mit …") == "Cluster Medizin.NRW"
 
