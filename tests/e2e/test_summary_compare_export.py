@@ -159,3 +159,15 @@ def test_a_chat_question_asking_for_a_summary_gets_the_summary(reader):
     # Naming no document, or asking something else about one, stays an ordinary question.
     general = reader.post("/api/v1/ask", json={"question": "Worum geht es bei den Kümmerer-Kliniken?"}).json()
     assert not general["answer"].startswith("## Zusammenfassung")
+
+
+def test_the_new_routes_need_a_key(live_server):
+    with live_server.client() as anonymous:
+        for path, body in (
+            (f"/api/v1/documents/{NRW}/summary", {}),
+            ("/api/v1/compare", {"document_ids": [NRW, BW], "topic": "Digitalisierung"}),
+            ("/api/v1/ask/export", {"question": "Wer koordiniert den Kompetenzverbund?"}),
+        ):
+            response = anonymous.post(path, json=body)
+            assert response.status_code == 401, path
+            assert response.json()["error"]["code"] in ("missing_api_key", "invalid_api_key")
