@@ -4,6 +4,9 @@ A question in several parts ("Wie unterscheiden sich … von NRW und BW?", "Wann
 viele …?") is answered as a whole first. Each part then gets its own retrieval and answer; the
 answer in parts replaces the whole one when it adds something: evidence from another document,
 or a part that the documents do not cover (which the reader must be told).
+
+A question that asks for a summary of one named document ("Worum geht es in der Strategie Medizin in
+NRW?") is answered by the summary service, which alone decides whether a question is one.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ def test_summary_of_the_nrw_strategy_quotes_it_verbatim_across_sections(reader):
     assert not summary["statements"][0]["text"].startswith(first_sentence)
 
 
-def test_long_summary_runs_in_document_order_and_is_cached_per_version(reader):
+def test_long_summary_runs_in_document_order_and_repeats_identically(reader):
     first = reader.post(f"/api/v1/documents/{NRW}/summary", json={"length": "long"}).json()
     chunk_order = [s["chunk_id"] for s in first["sources"]]
     assert chunk_order == sorted(chunk_order)  # chunk ids end in the chunk's position
@@ -171,3 +171,11 @@ def test_the_new_routes_need_a_key(live_server):
             response = anonymous.post(path, json=body)
             assert response.status_code == 401, path
             assert response.json()["error"]["code"] in ("missing_api_key", "invalid_api_key")
+
+
+def test_english_labels_keep_the_german_quotes(reader):
+    summary = reader.post(f"/api/v1/documents/{BW}/summary", json={"language": "en"}).json()
+    assert summary["language"] == "en" and summary["text"].startswith("## Summary: Kompetenzverbund")
+    assert "**Aims:** " in summary["text"] and "**Ziele:**" not in summary["text"]
+    comparison = reader.post("/api/v1/compare", json={"document_ids": [NRW, BW], "topic": "Telemedizin", "language": "en"}).json()
+    assert comparison["rows"][0]["label"] == "Aims" and comparison["rows"][0]["cells"][0]["text"] == "not stated"
