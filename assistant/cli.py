@@ -1,4 +1,4 @@
-"""Command line: ``assistant ingest | ask | chat | documents | run | serve | mcp | eval``."""
+"""Command line: ``assistant ingest | ask | chat | summarize | compare | documents | run | serve | mcp | eval``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from assistant.filters import FilterError, parse_filter_args
 from assistant.i18n import text
 from assistant.models import Answer, Turn
 from assistant.server import serve_command
+from assistant.services import export
 from assistant.services.chat import QuestionError
 from assistant.services.documents import DocumentNotFound
 from assistant.settings import Settings
@@ -184,6 +185,56 @@ def mcp() -> None:
     container.documents.recover()
     container.ensure_corpus()
     run_stdio(container)
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Ein JSON-Objekt ausgeben.")]
+OutputFile = Annotated[Path | None, typer.Option("--output", "-o", help="In eine Datei schreiben (.md oder .docx).")]
+
+
+@app.command()
+def summarize(
+    document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe 'documents list').")],
+    long: Annotated[bool, typer.Option("--long", help="Ausführlich, Abschnitt für Abschnitt.")] = False,
+    as_json: JsonFlag = False,
+    output: OutputFile = None,
+) -> None:
+    """Ein Dokument zusammenfassen, mit Quellen / summarise one document, with sources."""
+    length = "long" if long else "short"
+    _report(lambda c: c.summaries.summarize(document_id, length), export.from_summary, as_json, output)
+
+
+@app.command()
+def compare(
+    document_ids: Annotated[list[str], typer.Argument(help="2 bis 4 Dokument-IDs.")],
+    topic: Annotated[str, typer.Option("--topic", "-t", help="Das Thema, z. B. Digitalisierung.")],
+    as_json: JsonFlag = False,
+    output: OutputFile = None,
+) -> None:
+    """Dokumente zu einem Thema vergleichen / compare documents on a topic."""
+    _report(lambda c: c.comparison.compare(document_ids, topic), export.from_comparison, as_json, output)
+
+
+def _report(make, to_report, as_json: bool, output: Path | None) -> None:
+    """Runs ``make`` on the container; prints JSON or Markdown, or with ``--output`` writes a
+    Markdown or DOCX file (by its suffix)."""
+    container = _container()
+    container.ensure_corpus()
+    try:
+        result = make(container)
+    except QuestionError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    except DocumentNotFound as exc:
+        err.print(f"[red]Kein Dokument mit der ID '{exc.args[0]}' (no such document).[/red]")
+        raise typer.Exit(code=1) from exc
+    report = to_report(result)
+    if output is not None:
+        output.write_bytes(export.render(report, "docx" if output.suffix.lower() == ".docx" else "md"))
+        err.print(f"Geschrieben / written: {output}")
+    elif as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(export.to_markdown(report))
 
 
 @documents_app.command("list")

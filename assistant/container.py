@@ -20,10 +20,12 @@ from assistant.components.lexical.analyzer import GermanAnalyzer
 from assistant.components.lexical.synced import SyncedLexicalIndex
 from assistant.components.vector_store import ChunkStore, make_client
 from assistant.services.chat import ChatService
+from assistant.services.comparison import ComparisonService
 from assistant.services.documents import DocumentService
 from assistant.services.embeddings import EmbeddingService
 from assistant.services.followup import build_rewriter
 from assistant.services.retrieval import FusionConfig, RetrievalService
+from assistant.services.summaries import SummaryService
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -95,7 +97,18 @@ class Container:
 
     @cached_property
     def chat(self) -> ChatService:
-        return ChatService(self.settings, self.retrieval, self.answerer, rewrite=build_rewriter(self.settings))
+        return ChatService(
+            self.settings, self.retrieval, self.answerer, rewrite=build_rewriter(self.settings), summaries=self.summaries
+        )
+
+    @cached_property
+    def summaries(self) -> SummaryService:
+        extractive = getattr(self.answerer, "extractive", self.answerer)  # an LLM answerer wraps it
+        return SummaryService(self.store, self.documents, extractive.unit_vectors)
+
+    @cached_property
+    def comparison(self) -> ComparisonService:
+        return ComparisonService(self.documents, self.chat)
 
     def encoder_provider(self) -> SentenceEncoder:
         return self.encoder

@@ -69,6 +69,17 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "tab_chat": {"de": "Fragen", "en": "Ask"},
     "tab_documents": {"de": "Dokumente", "en": "Documents"},
+    "tab_reports": {"de": "Zusammenfassen & vergleichen", "en": "Summarise & compare"},
+    "summary_section": {"de": "Ein Dokument zusammenfassen", "en": "Summarise a document"},
+    "summary_length": {"de": "Umfang", "en": "Length"},
+    "length_short": {"de": "kurz", "en": "short"},
+    "length_long": {"de": "ausführlich", "en": "long"},
+    "summary_button": {"de": "Zusammenfassen", "en": "Summarise"},
+    "compare_section": {"de": "Dokumente vergleichen", "en": "Compare documents"},
+    "compare_documents": {"de": "Dokumente (2 bis 4)", "en": "Documents (2 to 4)"},
+    "compare_topic": {"de": "Thema", "en": "Topic"},
+    "compare_button": {"de": "Vergleichen", "en": "Compare"},
+    "download_docx": {"de": "Als Word-Datei (DOCX)", "en": "As a Word file (DOCX)"},
     "chat_label": {"de": "Unterhaltung", "en": "Conversation"},
     "placeholder": {
         "de": "Ihre Frage, z. B. „Welche Ziele verfolgt die Strategie Medizin in NRW?“",
@@ -165,6 +176,33 @@ TEXTS: dict[str, dict[Language, str]] = {
     # ---------------------------------------------------------------- MCP tools (readable text)
     "no_passages": {"de": "Keine Fundstellen.", "en": "No passages found."},
     "no_documents": {"de": "Keine Dokumente aufgenommen.", "en": "No documents ingested."},
+    # ---------------------------------------------------------------- summaries, comparisons, export
+    "aspect_overview": {"de": "Worum es geht", "en": "What it is about"},
+    "aspect_aims": {"de": "Ziele", "en": "Aims"},
+    "aspect_measures": {"de": "Maßnahmen", "en": "Measures"},
+    "aspect_actors": {"de": "Akteure", "en": "Actors"},
+    "aspect_figures": {"de": "Zahlen", "en": "Figures"},
+    "aspect_deadlines": {"de": "Termine und Fristen", "en": "Dates and deadlines"},
+    "aspect_context": {"de": "Weiterer Inhalt", "en": "Further content"},
+    "summary_heading": {"de": "Zusammenfassung: {title}", "en": "Summary: {title}"},
+    "summary_profile_type": {"de": "Dokumenttyp", "en": "Document type"},
+    "summary_profile_region": {"de": "Region", "en": "Region"},
+    "summary_profile_publisher": {"de": "Herausgeber/Träger (laut Text)", "en": "Publisher/organisation (per text)"},
+    "summary_profile_date": {"de": "Datum (laut Text)", "en": "Date (per text)"},
+    "summary_profile_source": {"de": "Quelle", "en": "Source"},
+    "summary_empty": {
+        "de": "Das Dokument enthält keine zitierbaren Sätze.",
+        "en": "The document holds no quotable sentences.",
+    },
+    "comparison_heading": {"de": "Vergleich zu {topic}", "en": "Comparison on {topic}"},
+    "comparison_aspect": {"de": "Aspekt", "en": "Aspect"},
+    "not_stated": {"de": "keine Angaben", "en": "not stated"},
+    "comparison_silent": {
+        "de": "{title} enthält keine Angaben zu {topic}.",
+        "en": "{title} contains no information on {topic}.",
+    },
+    "answer_heading": {"de": "Antwort", "en": "Answer"},
+    "question_label": {"de": "Frage", "en": "Question"},
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 from mcp.server.mcpserver import MCPServer
@@ -34,6 +34,8 @@ from assistant.container import Container
 from assistant.filters import FilterError
 from assistant.i18n import text as phrase
 from assistant.models import Answer, Citation, DocumentInfo, Turn
+from assistant.report_types import Comparison, Summary
+from assistant.services import export
 from assistant.services.chat import QuestionError
 from assistant.services.documents import DocumentNotFound
 
@@ -45,7 +47,8 @@ T = TypeVar("T")
 INSTRUCTIONS = (
     "Antworten mit Quellen aus deutschen Strategiedokumenten des öffentlichen Sektors. `ask` beantwortet eine "
     "Frage wörtlich zitierend mit nummerierten Quellen; `search` liefert nur die Fundstellen; `list_documents` "
-    "und `get_document` zeigen, was aufgenommen ist. (Cited answers over German public-sector strategy documents.)"
+    "und `get_document` zeigen, was aufgenommen ist; `summarize` fasst ein Dokument zusammen, `compare` vergleicht "
+    "Dokumente zu einem Thema. (Cited answers over German public-sector strategy documents.)"
 )
 
 Filters = Annotated[
@@ -129,6 +132,28 @@ def build_mcp(container: Container) -> MCPServer:
         """Metadaten eines Dokuments (Titel, Region, Typ, Quelle, Abschnitte). / One document's metadata."""
         document = await call(container.documents.get_document, document_id)
         return _result(_document_line(document), document)
+
+    @server.tool(annotations=read_only)
+    async def summarize(
+        document_id: Annotated[str, Field(description="Die ID aus `list_documents`.")],
+        length: Annotated[
+            Literal["short", "long"], Field(description="`short`: one statement per aspect; `long`: section by section.")
+        ] = "short",
+    ) -> Annotated[CallToolResult, Summary]:
+        """Ein Dokument zusammenfassen: wörtliche Kernaussagen (Ziele, Maßnahmen, Akteure, Zahlen, Termine) mit
+        nummerierten Quellen. / Summarise one document with quoted, numbered sources."""
+        summary = await call(container.summaries.summarize, document_id, length)
+        return _result(export.to_markdown(export.from_summary(summary)), summary)
+
+    @server.tool(annotations=read_only)
+    async def compare(
+        document_ids: Annotated[list[str], Field(min_length=2, max_length=4, description="2 bis 4 Dokument-IDs.")],
+        topic: Annotated[str, Field(description="Das Thema, z. B. Digitalisierung.")],
+    ) -> Annotated[CallToolResult, Comparison]:
+        """Dokumente zu einem Thema vergleichen: je Dokument eine Spalte, je Aspekt ein Zitat mit Quelle oder
+        „keine Angaben“. / Compare 2-4 documents on a topic, quoted and cited."""
+        comparison = await call(container.comparison.compare, document_ids, topic)
+        return _result(export.to_markdown(export.from_comparison(comparison)), comparison)
 
     return server
 

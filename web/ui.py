@@ -1,4 +1,5 @@
-"""The Gradio Blocks: a header with the language switch, the "Fragen" chat and the "Dokumente" tab.
+"""The Gradio Blocks: a header with the language switch, the "Fragen" chat, the "Dokumente" tab and the
+"Zusammenfassen & vergleichen" tab.
 
 The chat function is named ``ask``; Gradio names the ChatInterface endpoint after it, so the UI's
 API endpoint is ``/ask`` (``gradio_client.Client(url).predict("Frage …", api_name="/ask")``).
@@ -18,6 +19,7 @@ from assistant.api.options import ServerOptions
 from assistant.container import Container
 from web.chat import filter_choices, make_ask
 from web.documents_tab import Translations, build_documents_tab, table_value
+from web.reports_tab import build_reports_tab
 from web.texts import EXAMPLES, LANGUAGE_CHOICES, language_of, t
 
 
@@ -42,14 +44,17 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
                 filters = _chat_panel(container, language, translations)
             with gr.Tab(t("de", "tab_documents"), id="documents", elem_id="sa-tab-documents") as documents_tab:
                 documents, wire_documents = build_documents_tab(container, options, keys, language, translations)
+            with gr.Tab(t("de", "tab_reports"), id="reports", elem_id="sa-tab-reports") as reports_tab:
+                reports = build_reports_tab(container, language, translations)
         translations += [
+            (reports_tab, lambda lang: gr.update(label=t(lang, "tab_reports"))),
             (chat_tab, lambda lang: gr.update(label=t(lang, "tab_chat"))),
             (documents_tab, lambda lang: gr.update(label=t(lang, "tab_documents"))),
         ]
         footer = gr.HTML(_footer("de"), elem_classes="sa-footer")
         translations.append((footer, lambda lang: gr.update(value=_footer(lang))))
 
-        refresh_outputs = [documents.table, documents.document, *filters]
+        refresh_outputs = [documents.table, documents.document, *filters, reports.summary_document, reports.compare_documents]
 
         def refresh(lang: str) -> tuple[Any, ...]:
             """Table and every document picker, from the store (documents may change via the API)."""
@@ -60,6 +65,8 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
                 gr.update(value=table_value(docs, lang)),
                 gr.update(choices=choices["document_id"]),
                 *(gr.update(choices=choices[key]) for key in ("region", "document_type", "document_id")),
+                gr.update(choices=choices["document_id"]),
+                gr.update(choices=choices["document_id"]),
             )
 
         wire_documents(refresh, refresh_outputs)

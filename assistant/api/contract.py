@@ -33,6 +33,8 @@ def adjust(schema: dict[str, Any], max_question_chars: int, max_upload_files: in
             body["properties"]["files"]["maxItems"] = max_upload_files
     if "AskRequest" in components:
         components["AskRequest"]["properties"]["question"]["maxLength"] = max_question_chars
+    if "CompareRequest" in components:
+        components["CompareRequest"]["properties"]["topic"]["maxLength"] = max_question_chars
     if "ChatCompletionRequest" in components:
         user = components["ChatCompletionRequest"]["properties"]["messages"]["contains"]
         user["properties"]["content"]["anyOf"][0]["maxLength"] = max_question_chars

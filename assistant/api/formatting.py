@@ -7,6 +7,7 @@ import re
 from assistant.i18n import text
 from assistant.language import Language
 from assistant.models import Answer, Citation
+from assistant.services.export import source_label
 
 # A cut after every citation marker and at paragraph breaks; quotes end with their marker.
 _CUT = re.compile(r"(?<=\])[ \t]+(?=\S)|\n{2,}")
@@ -14,13 +15,7 @@ _CUT = re.compile(r"(?<=\])[ \t]+(?=\S)|\n{2,}")
 
 def citation_label(citation: Citation, language: Language = "de") -> str:
     """``Titel – Abschnitt „…“, Seite 3``: where a quote stands, for people."""
-    where = []
-    if citation.section:
-        opening, closing = ("„", "“") if language == "de" else ("“", "”")
-        where.append(f"{text('section', language)} {opening}{citation.section}{closing}")
-    if citation.page:
-        where.append(f"{text('page', language)} {citation.page}")
-    return citation.title + (" – " + ", ".join(where) if where else "")
+    return source_label(citation.title, citation.section, citation.page, language)
 
 
 def sources_block(answer: Answer, language: Language = "de") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from assistant.api import ask, documents, health, openai_compat
+from assistant.api import ask, compare, documents, export, health, openai_compat, summaries
 from assistant.api.options import ServerOptions
 
 API_PREFIX = "/api/v1"
@@ -16,5 +16,8 @@ def include_routes(app: FastAPI, options: ServerOptions) -> None:
     api = APIRouter()
     api.include_router(ask.router)
     api.include_router(documents.build_router(options))
+    api.include_router(summaries.router)
+    api.include_router(compare.router)
+    api.include_router(export.router)
     app.include_router(api, prefix=API_PREFIX)
     app.include_router(openai_compat.router, prefix=OPENAI_PREFIX)

@@ -227,6 +227,20 @@ class ChunkStore:
             )
         ]
 
+    def document_chunks(self, document_id: str) -> list[tuple[StoredChunk, np.ndarray]]:
+        """A document's live chunks with their stored vectors, in document order."""
+        result = self.chunks.get(
+            where={"$and": [{"document_id": document_id}, {"live": True}]},
+            include=["documents", "metadatas", "embeddings"],
+        )
+        found = [
+            (StoredChunk(id=i, text=t, metadata=dict(m), similarity=0.0), np.asarray(e, dtype=np.float32))
+            for i, t, m, e in zip(
+                result["ids"], result["documents"], result["metadatas"], result["embeddings"], strict=True
+            )
+        ]
+        return sorted(found, key=lambda item: int(item[0].metadata.get("position", 0)))
+
     def iter_live_chunks(self, page_size: int = 2000) -> Iterator[tuple[list[str], list[str], list[Metadata]]]:
         offset = 0
         while True:

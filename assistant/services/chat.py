@@ -4,6 +4,9 @@ A question in several parts ("Wie unterscheiden sich … von NRW und BW?", "Wann
 viele …?") is answered as a whole first. Each part then gets its own retrieval and answer; the
 answer in parts replaces the whole one when it adds something: evidence from another document,
 or a part that the documents do not cover (which the reader must be told).
+
+A question that asks for a summary of one named document ("Worum geht es in der Strategie Medizin in
+NRW?") is answered by the summary service, which alone decides whether a question is one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from assistant.language import Language, detect_language
 from assistant.models import Answer, Citation, Turn
 from assistant.services.followup import Rewrite, is_follow_up, standalone_query
 from assistant.services.retrieval import Retrieval, RetrievalService
+from assistant.services.summaries import SummaryService
 from assistant.settings import Settings
 
 __all__ = ["ChatService", "QuestionError", "is_follow_up", "standalone_query"]
@@ -29,11 +33,18 @@ class QuestionError(ValueError):
 
 class ChatService:
     def __init__(
-        self, settings: Settings, retrieval: RetrievalService, answerer, rewrite: Rewrite | None = None
+        self,
+        settings: Settings,
+        retrieval: RetrievalService,
+        answerer,
+        rewrite: Rewrite | None = None,
+        summaries: SummaryService | None = None,
     ) -> None:
         self.settings = settings
         self.retrieval = retrieval
         self.answerer = answerer
+        # Asked for a summary of a named document, the summary service answers (it decides when).
+        self.summaries = summaries
         # Without a language model, follow-ups borrow the previous question's words for retrieval.
         self.rewrite = rewrite or standalone_query
 
@@ -44,6 +55,9 @@ class ChatService:
         filters: Filters | dict | None = None,
         top_k: int | None = None,
     ) -> Answer:
+        summary = self.summary_for(question)
+        if summary is not None:
+            return summary
         question, language, retrieval = self.prepare(question, history, filters, top_k)
         whole = self.answerer.answer(question, language, retrieval)
         return self.in_parts(question, language, whole, filters, top_k) or whole
@@ -64,12 +78,22 @@ class ChatService:
         filters: Filters | dict | None = None,
         top_k: int | None = None,
     ) -> Iterator[AnswerEvent]:
+        summary = self.summary_for(question)
+        if summary is not None:
+            yield from events_from_answer(summary)
+            return
         question, language, retrieval = self.prepare(question, history, filters, top_k)
         if split_parts(question) is None:
             yield from stream_answer(self.answerer, question, language, retrieval)
             return
         whole = self.answerer.answer(question, language, retrieval)
         yield from events_from_answer(self.in_parts(question, language, whole, filters, top_k) or whole)
+
+    def summary_for(self, question: str) -> Answer | None:
+        if self.summaries is None:
+            return None
+        question = self.validate(question)
+        return self.summaries.for_question(question, self.language_of(question))
 
     def in_parts(
         self, question: str, language: Language, whole: Answer, filters: Filters | dict | None, top_k: int | None

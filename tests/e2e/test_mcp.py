@@ -21,7 +21,7 @@ from tests.e2e.conftest import EDITOR_KEY, READER_KEY, serve_live, server_settin
 pytestmark = pytest.mark.e2e
 
 QUESTION = "Wie viele Krankenhäuser sind im Kompetenzverbund zusammengeschlossen?"
-TOOLS = {"ask", "search", "list_documents", "get_document"}
+TOOLS = {"ask", "search", "list_documents", "get_document", "summarize", "compare"}
 INITIALIZE = {
     "jsonrpc": "2.0",
     "id": 1,
@@ -110,6 +110,28 @@ def test_http_search_and_documents_return_structured_passages(live_server):
     assert result["document"].structured_content["title"].startswith("Kompetenzverbund")
     assert result["bad_filter"].is_error and "Unbekannter Filter" in result["bad_filter"].content[0].text
     assert result["empty"].is_error and "Die Frage ist leer" in result["empty"].content[0].text
+
+
+def test_http_summarize_and_compare_call_the_same_services(live_server):
+    nrw, bw = "strategie-medizin-nrw", "kompetenzverbund-bw"
+
+    async def session(client: Client) -> dict[str, Any]:
+        return {
+            "summary": await client.call_tool("summarize", {"document_id": nrw}),
+            "comparison": await client.call_tool("compare", {"document_ids": [nrw, bw], "topic": "Telemedizin"}),
+            "unknown": await client.call_tool("summarize", {"document_id": "gibt-es-nicht"}),
+        }
+
+    result = over_http(live_server.url, READER_KEY, session)
+    summary = result["summary"].structured_content
+    with live_server.client(READER_KEY) as http:
+        assert summary == http.post(f"/api/v1/documents/{nrw}/summary", json={}).json()
+    assert result["summary"].content[0].text.startswith("# Zusammenfassung: Strategie Medizin in NRW")
+    assert "## Quellen" in result["summary"].content[0].text
+    comparison = result["comparison"].structured_content
+    assert [d["on_topic"] for d in comparison["documents"]] == [False, True]
+    assert "| Aspekt | Strategie Medizin in NRW |" in result["comparison"].content[0].text
+    assert result["unknown"].is_error and "gibt-es-nicht" in result["unknown"].content[0].text
 
 
 def test_http_without_or_with_a_wrong_key_is_refused(live_server):

@@ -260,6 +260,10 @@ class ExtractiveAnswerer:
             return retrieval.query_vector
         return self.scorer.encode_query(question)
 
+    def unit_vectors(self, texts: list[str]) -> np.ndarray:
+        """Scorer vectors of quotable units, from the same cache answers use (``warm`` fills it)."""
+        return self._unit_vectors(texts)
+
     def _unit_vectors(self, texts: list[str]) -> np.ndarray:
         with self._vectors_lock:
             known = {t: self._vectors[t] for t in texts if t in self._vectors}
