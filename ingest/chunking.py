@@ -24,7 +24,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 3: a unit over the window is cut at line, sentence and clause boundaries (before: lines, then
 #    words), and every chunk is checked whole against the window; table rows (DOCX, HTML,
 #    Markdown) are paragraphs of their own with column headers and caption ("Anteil: 10 Prozent").
-CHUNK_FORMAT = 3
+# 4: PDF tables of contents and chart axis labels are left out; "tatsäch -" and "so-" at a line
+#    end are rejoined ("tatsächliche", "sowie").
+CHUNK_FORMAT = 4
 _SENTENCE_END = ".!?…"
 _CLOSERS = "\"'“”»«’)]"
 

@@ -27,6 +27,7 @@ from ingest.loaders.lines import (
     structural_headings,
 )
 from ingest.loaders.pdf_ocr import GARBLED, TEXTLESS, is_garbled, is_textless, recognise, unreadable
+from ingest.loaders.toc import furniture_lines
 from ingest.model import Block, LoaderError, ParsedDocument
 from ingest.ocr import OcrOptions
 
@@ -78,7 +79,7 @@ def parse_pdf(data: bytes, ocr: OcrOptions | None = None) -> ParsedDocument:
         pages[number - 1] = [_PdfLine(single_line(line), None) for line in lines]
     if not any(line.text for lines in pages for line in lines):
         raise unreadable(garbled, notes)
-    blocks = _pdf_blocks(_drop_running_headers(pages))
+    blocks = _pdf_blocks(_drop_furniture(_drop_running_headers(pages)))
     title = _pdf_metadata_title(reader) or first_heading(blocks, prefer_level=1)
     return ParsedDocument(blocks=blocks, title=title, ocr_pages=sorted(recognised), notes=notes)
 
@@ -218,6 +219,14 @@ def _drop_running_headers(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
             break
         pages = peeled
     return pages
+
+
+def _drop_furniture(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
+    dropped = furniture_lines([[line.text for line in lines] for lines in pages])
+    return [
+        [line for index, line in enumerate(lines) if index not in drop]
+        for lines, drop in zip(pages, dropped, strict=True)
+    ]
 
 
 def _peel_running_lines(pages: list[list[_PdfLine]], page_numbers: bool) -> list[list[_PdfLine]]:
