@@ -26,6 +26,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "section": {"de": "Abschnitt", "en": "Section"},
     "page": {"de": "Seite", "en": "Page"},
+    "pages": {"de": "Seiten", "en": "Pages"},
     # Declines that say what is missing (the extractive answerer; {x} are filled in)
     "missing_mention": {
         "de": "Die Dokumente erwähnen {names} nicht.",

@@ -27,7 +27,7 @@ class Block:
 
     A heading has ``level`` 1..6. A list keeps its entries in ``items`` (a numbered entry with its
     enumerator, "1. ...") and ``text`` holds them as :func:`list_text` renders them, one per line.
-    ``page`` is 1-based and set only for paged formats (PDF).
+    ``page`` is 1-based and set only for paged formats (PDF), where the block starts.
     """
 
     kind: BlockKind
@@ -35,6 +35,7 @@ class Block:
     level: int = 0
     page: int | None = None
     items: tuple[str, ...] = ()
+    page_end: int | None = None  # set when the block runs over a page break: the page it ends on
 
 
 def list_item_line(item: str) -> str:

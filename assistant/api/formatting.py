@@ -13,13 +13,18 @@ _CUT = re.compile(r"(?<=\])[ \t]+(?=\S)|\n{2,}")
 
 
 def citation_label(citation: Citation, language: Language = "de") -> str:
-    """``Titel – Abschnitt „…“, Seite 3``: where a quote stands, for people."""
+    """``Titel – Abschnitt „…“, § 19 Abs. 1 Nr. 3, Seite 3``: where a quote stands, for people."""
     where = []
     if citation.section:
         opening, closing = ("„", "“") if language == "de" else ("“", "”")
         where.append(f"{text('section', language)} {opening}{citation.section}{closing}")
+    if citation.legal:
+        where.append(citation.legal)
     if citation.page:
-        where.append(f"{text('page', language)} {citation.page}")
+        if citation.page_end:
+            where.append(f"{text('pages', language)} {citation.page}–{citation.page_end}")
+        else:
+            where.append(f"{text('page', language)} {citation.page}")
     return citation.title + (" – " + ", ".join(where) if where else "")
 
 

@@ -240,7 +240,15 @@ class DocumentService:
             vectors,
             [c.text for c in chunks],
             [
-                {**shared, "section": c.section, "page": c.page, "position": c.position, "ocr": c.page in ocr_pages}
+                {
+                    **shared,
+                    "section": c.section,
+                    "page": c.page,
+                    "page_end": c.page_end,
+                    "legal": c.legal,
+                    "position": c.position,
+                    "ocr": c.page in ocr_pages,
+                }
                 for c in chunks
             ],
         )

@@ -367,7 +367,8 @@ def _pdf_wrap_width(texts: Sequence[str]) -> float | None:
 
 
 def _merge_across_pages(blocks: list[Block], page_blocks: list[Block]) -> list[Block]:
-    """Join a paragraph or list that runs over a page break; it keeps the page where it starts.
+    """Join a paragraph or list that runs over a page break; it keeps the page where it starts and
+    notes the one where it ends.
 
     A list continues with the next page's first list ("3. ..." | "4. ..."), and its last item with
     a lowercase first paragraph (the wrapped rest of the item), after which a list may follow.
@@ -377,18 +378,22 @@ def _merge_across_pages(blocks: list[Block], page_blocks: list[Block]) -> list[B
     last, first = blocks[-1], page_blocks[0]
     continues = not ends_with_terminal(last.text) and starts_lowercase(first.text)
     if last.kind == first.kind == "paragraph" and continues:
-        merged = replace(last, text=join_wrapped(last.text, first.text))
+        merged = replace(last, text=join_wrapped(last.text, first.text), page_end=first.page)
         return blocks[:-1] + [merged] + page_blocks[1:]
     if last.kind != "list":
         return blocks + page_blocks
     rest = page_blocks
     if first.kind == "paragraph" and continues:
-        last = list_block((*last.items[:-1], join_wrapped(last.items[-1], first.text)), last.page)
+        last = _continued_list((*last.items[:-1], join_wrapped(last.items[-1], first.text)), last, first)
         rest = rest[1:]
     if rest and rest[0].kind == "list":
-        last = list_block((*last.items, *rest[0].items), last.page)
+        last = _continued_list((*last.items, *rest[0].items), last, rest[0])
         rest = rest[1:]
     return blocks[:-1] + [last] + rest
+
+
+def _continued_list(items: Sequence[str], last: Block, continuation: Block) -> Block:
+    return replace(list_block(items, last.page), page_end=continuation.page)
 
 
 def _pdf_metadata_title(reader: PdfReader) -> str | None:

@@ -1,0 +1,77 @@
+"""Positions in a law ("§ 19 Abs. 1 Nr. 3") and tables of contents left out of PDF pages."""
+
+from __future__ import annotations
+
+from assistant.api.formatting import citation_label
+from assistant.models import Citation
+from ingest.legal import LegalPosition, legal_section, parse_label, position_in
+from ingest.loaders.toc import furniture_lines
+
+LAW = (
+    "(1) Anspruch haben:\n1. Personen, die versichert sind,\n2. Personen, die hier wohnen, und zwar\n"
+    "a) im Inland,\nb) im Ausland,\n3. Personen, die tätig sind.\n\n(2) Das Nähere regelt der Bund."
+)
+
+
+def test_legal_section_is_read_from_the_innermost_heading():
+    assert legal_section("Verordnung › § 19 Übergangsvorschriften") == "§ 19"
+    assert legal_section("Gesetz › Artikel 3 Inkrafttreten") == "Art. 3"
+    assert legal_section("2 Systemüberblick") is None
+    assert legal_section(None) is None
+
+
+def test_position_follows_absatz_nummer_and_buchstabe_to_the_quoted_point():
+    start = LegalPosition("§ 19")
+    assert position_in(start, LAW).label() == "§ 19 Abs. 1"
+    assert position_in(start, LAW, LAW.index("Personen, die tätig")).label() == "§ 19 Abs. 1 Nr. 3"
+    assert position_in(start, LAW, LAW.index("im Ausland")).label() == "§ 19 Abs. 1 Nr. 2 Buchst. b"
+    assert position_in(start, LAW, LAW.index("Das Nähere")).label() == "§ 19 Abs. 2"
+
+
+def test_a_chunk_starting_inside_a_list_takes_the_item_number():
+    start = LegalPosition("§ 3", "1")
+    assert position_in(start, "4. Personen, die pflegen,\n5. Personen, die helfen.").label() == "§ 3 Abs. 1 Nr. 4"
+
+
+def test_labels_round_trip():
+    for label in ("§ 19", "§ 19 Abs. 1", "§ 19 Abs. 1 Nr. 3", "§ 4 Abs. 2a Nr. 1 Buchst. c", "Art. 3 Abs. 2"):
+        assert parse_label(label).label() == label
+    assert parse_label("Seite 3") is None
+
+
+def test_citation_label_shows_the_legal_position_and_a_page_range():
+    citation = Citation(
+        n=1, document_id="d", title="CoronaImpfV", section="§ 1 Anspruch", page=1, page_end=2,
+        legal="§ 1 Abs. 1 Nr. 3", text="...", score=0.5,
+    )
+    assert citation_label(citation) == "CoronaImpfV – Abschnitt „§ 1 Anspruch“, § 1 Abs. 1 Nr. 3, Seiten 1–2"
+    assert citation_label(citation, "en").endswith("§ 1 Abs. 1 Nr. 3, Pages 1–2")
+
+
+def test_table_of_contents_lines_are_found_with_and_without_leaders():
+    page = [
+        "Inhaltsverzeichnis",
+        "1 Einleitung ........................ 3",
+        "2 Ziele und Maßnahmen der",
+        "Landesregierung .................... 4",
+        "2.1 Amtlicher Regionalschlüssel 6",
+        "1 Einleitung",
+        "Dieser Bericht beschreibt die Lage in Abschnitt 2.",
+    ]
+    assert furniture_lines([page]) == [{0, 1, 2, 3, 4}]
+
+
+def test_a_laws_section_list_is_contents_but_its_first_section_is_not():
+    page = ["eingefügt worden ist:", "Inhaltsübersicht", "§ 1 Anspruch", "§ 2 Priorität", "§ 1", "Anspruch",
+            "(1) Personen haben Anspruch."]
+    assert furniture_lines([page]) == [{1, 2, 3}]
+
+
+def test_a_title_without_entries_is_an_ordinary_heading():
+    page = ["Inhalt", "Die Verordnung regelt den Anspruch auf Schutzimpfung."]
+    assert furniture_lines([page]) == [set()]
+
+
+def test_a_run_of_chart_axis_figures_is_dropped_but_a_single_number_stays():
+    page = ["Anzahl Fälle", "0", "2.000", "4.000", "Text danach.", "Summe", "42", "Ende."]
+    assert furniture_lines([page]) == [{1, 2, 3}]
