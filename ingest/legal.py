@@ -16,6 +16,7 @@ _SECTION = re.compile(r"^(?:(§){1,2}\s*(\d{1,4}[a-z]?)|Art(?:ikel|\.)\s*(\d{1,4
 _ABSATZ = re.compile(r"(?:^|\n)\((\d{1,3}[a-z]?)\)\s")
 _NUMMER = re.compile(r"(?:^|\n)(\d{1,3}[a-z]?)\.\s")
 _BUCHSTABE = re.compile(r"(?:^|\n)([a-z])\1?\)\s")
+_OPENING = re.compile(r"\(\d{1,3}[a-z]?\)\s|\d{1,3}[a-z]?\.\s|([a-z])\1?\)\s")
 _PARAGRAPH_BREAK = "\n\n"
 _LABEL = re.compile(
     r"^(?P<section>(?:§|Art\.) \S+)(?: Abs\. (?P<absatz>\S+))?(?: Nr\. (?P<nummer>\S+))?(?: Buchst\. (?P<buchstabe>\S+))?$"
@@ -59,9 +60,11 @@ def position_in(start: LegalPosition, text: str, offset: int | None = None) -> L
     An Absatz resets Nummer and Buchstabe; a paragraph break ends a list, so an item number before it
     no longer applies.
     """
-    before = text if offset is None else text[:offset]
     if offset is None:
         before = text[: _first_line_end(text)]
+    else:  # a quote that opens an Absatz or item stands in it: "(6) Das ..." is in Abs. 6
+        opening = _OPENING.match(text, offset)
+        before = text[: opening.end() if opening else offset]
     position = start
     absatz = _last(_ABSATZ, before)
     if absatz:

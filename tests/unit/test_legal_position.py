@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from assistant.api.formatting import citation_label
+from assistant.components.answerer.compose import citation
 from assistant.models import Citation
+from assistant.retrieval_types import Passage, StoredChunk
 from ingest.legal import LegalPosition, legal_section, parse_label, position_in
 from ingest.loaders.toc import furniture_lines
 
@@ -26,6 +28,9 @@ def test_position_follows_absatz_nummer_and_buchstabe_to_the_quoted_point():
     assert position_in(start, LAW, LAW.index("Personen, die tätig")).label() == "§ 19 Abs. 1 Nr. 3"
     assert position_in(start, LAW, LAW.index("im Ausland")).label() == "§ 19 Abs. 1 Nr. 2 Buchst. b"
     assert position_in(start, LAW, LAW.index("Das Nähere")).label() == "§ 19 Abs. 2"
+    # A quote that opens an Absatz or an item stands in it.
+    assert position_in(start, LAW, LAW.index("(2) Das")).label() == "§ 19 Abs. 2"
+    assert position_in(start, LAW, LAW.index("3. Personen")).label() == "§ 19 Abs. 1 Nr. 3"
 
 
 def test_a_chunk_starting_inside_a_list_takes_the_item_number():
@@ -75,3 +80,14 @@ def test_a_title_without_entries_is_an_ordinary_heading():
 def test_a_run_of_chart_axis_figures_is_dropped_but_a_single_number_stays():
     page = ["Anzahl Fälle", "0", "2.000", "4.000", "Text danach.", "Summe", "42", "Ende."]
     assert furniture_lines([page]) == [{1, 2, 3}]
+
+
+def test_a_citation_names_the_absatz_and_nummer_of_the_quoted_sentence():
+    meta = {"document_id": "v", "title": "CoronaImpfV", "section": "§ 19 Übergangsvorschriften", "legal": "§ 19 Abs. 1",
+            "page": 10, "page_end": 11}
+    quoted = Passage(StoredChunk("v-1", LAW, meta, 0.8), 0.8, 0.8, 1.0)
+    cited = citation(1, quoted, ["Personen, die tätig sind."])
+    assert (cited.legal, cited.page, cited.page_end) == ("§ 19 Abs. 1 Nr. 3", 10, 11)
+    assert citation(1, quoted, []).legal == "§ 19 Abs. 1"
+    plain = Passage(StoredChunk("p-1", "Text.", {"page": 3, "page_end": 3}, 0.8), 0.8, 0.8, 1.0)
+    assert (citation(1, plain, []).legal, citation(1, plain, []).page_end) == (None, None)

@@ -51,7 +51,7 @@ def _legal_position(start: object, text: str, highlights: Sequence[str]) -> str 
         return None
     offsets = [text.find(h) for h in highlights if h and text.find(h) >= 0]
     if offsets:
-        position = position_in(position, text, min(offsets) + 1)
+        position = position_in(position, text, min(offsets))
     return position.label()
 
 
