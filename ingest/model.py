@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,6 +57,11 @@ class ParsedDocument:
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages whose text came from OCR
     # For the ingest report, "German (English)": what was left out and why (unread scanned pages).
     notes: list[str] = field(default_factory=list)
+
+
+# Called with (pages done, pages in the file) while a paged file is read, so that a long ingestion can
+# say "Seite 12/100".
+PageProgress = Callable[[int, int], None]
 
 
 class LoaderError(Exception):

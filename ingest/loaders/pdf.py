@@ -28,7 +28,7 @@ from ingest.loaders.lines import (
 )
 from ingest.loaders.pdf_ocr import GARBLED, TEXTLESS, is_garbled, is_textless, recognise, unreadable
 from ingest.loaders.toc import furniture_lines
-from ingest.model import Block, LoaderError, ParsedDocument
+from ingest.model import Block, LoaderError, PageProgress, ParsedDocument
 from ingest.ocr import OcrOptions
 
 _PAGE_NUMBER = re.compile(
@@ -58,10 +58,16 @@ class _PdfLine:
     size: float | None  # dominant font size of the line, when the extractor reported it
 
 
-def parse_pdf(data: bytes, ocr: OcrOptions | None = None) -> ParsedDocument:
-    """``ocr``: how pages without a text layer are read; None reads none (and says so)."""
+def parse_pdf(data: bytes, ocr: OcrOptions | None = None, progress: PageProgress | None = None) -> ParsedDocument:
+    """``ocr``: how pages without a text layer are read; None reads none (and says so).
+    ``progress`` hears of every page read."""
     reader = _open_pdf(data)
-    extracted = [_pdf_page_lines(page) for page in _pdf_pages(reader)]
+    page_objects = _pdf_pages(reader)
+    extracted = []
+    for number, page in enumerate(page_objects, 1):
+        extracted.append(_pdf_page_lines(page))
+        if progress:
+            progress(number, len(page_objects))
     if extracted and all(lines is None for lines in extracted):
         raise _corrupt_pdf()
     pages = [lines or [] for lines in extracted]
