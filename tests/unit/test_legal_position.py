@@ -1,4 +1,4 @@
-"""Positions in a law ("§ 19 Abs. 1 Nr. 3") and tables of contents left out of PDF pages."""
+"""Positions in a law ("§ 19 Abs. 1 Nr. 3"), tables of contents left out of PDF pages, page progress."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from assistant.components.answerer.compose import citation
 from assistant.models import Citation
 from assistant.retrieval_types import Passage, StoredChunk
 from ingest.legal import LegalPosition, legal_section, parse_label, position_in
+from ingest.loaders import parse_document
 from ingest.loaders.toc import furniture_lines
+from tests.unit.pdf_fixtures import build_pdf
 
 LAW = (
     "(1) Anspruch haben:\n1. Personen, die versichert sind,\n2. Personen, die hier wohnen, und zwar\n"
@@ -91,3 +93,14 @@ def test_a_citation_names_the_absatz_and_nummer_of_the_quoted_sentence():
     assert citation(1, quoted, []).legal == "§ 19 Abs. 1"
     plain = Passage(StoredChunk("p-1", "Text.", {"page": 3, "page_end": 3}, 0.8), 0.8, 0.8, 1.0)
     assert (citation(1, plain, []).legal, citation(1, plain, []).page_end) == (None, None)
+
+
+def test_the_pdf_loader_reports_every_page_it_reads():
+    topics = ["Pflege", "Impfung", "Versorgung", "Forschung", "Digitalisierung"]
+    pages = [[f"Das Kapitel über {topic} beschreibt die Lage.", f"Für {topic} gibt es Ziele."] for topic in topics]
+    heard: list[tuple[int, int]] = []
+    parse_document(build_pdf(pages), "fuenf.pdf", progress=lambda done, total: heard.append((done, total)))
+    assert heard == [(n, 5) for n in range(1, 6)]
+    heard.clear()
+    parse_document(b"Nur Text, keine Seiten.", "text.txt", progress=lambda done, total: heard.append((done, total)))
+    assert heard == []
