@@ -24,6 +24,7 @@ from assistant.server import serve_command
 from assistant.services import export
 from assistant.services.chat import QuestionError
 from assistant.services.documents import DocumentNotFound
+from assistant.services.page_progress import Stage
 from assistant.settings import Settings
 from assistant.startup import EXIT_STORAGE, StorageProblem, check_storage, explain_failure
 
@@ -86,11 +87,18 @@ def ingest(
     ) as bar:
         task = bar.add_task("", total=None)
 
+        current = {"name": ""}
+
         def progress(done: int, total: int, name: str) -> None:
+            current["name"] = name
             bar.update(task, completed=done, total=total, description=name)
 
+        def pages(stage: Stage, page: int, total_pages: int) -> None:
+            where = text(f"page_progress_{stage}", page=str(page), pages=str(total_pages))
+            bar.update(task, description=f"{current['name']} · {where}")
+
         service = container.documents
-        report = service.ingest_paths(paths, progress=progress, overrides=overrides)
+        report = service.ingest_paths(paths, progress=progress, overrides=overrides, pages=pages)
 
     table = Table(title="Ergebnis / result", show_lines=False)
     for column in ("Datei", "Status", "Dokument-ID", "Abschnitte", "Grund"):

@@ -26,6 +26,10 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "section": {"de": "Abschnitt", "en": "Section"},
     "page": {"de": "Seite", "en": "Page"},
+    "pages": {"de": "Seiten", "en": "Pages"},
+    # Progress of a long ingestion, per page of the current file
+    "page_progress_reading": {"de": "Seite {page}/{pages} gelesen", "en": "page {page}/{pages} read"},
+    "page_progress_embedding": {"de": "Seite {page}/{pages} eingebettet", "en": "page {page}/{pages} embedded"},
     # Declines that say what is missing (the extractive answerer; {x} are filled in)
     "missing_mention": {
         "de": "Die Dokumente erwähnen {names} nicht.",

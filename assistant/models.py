@@ -13,6 +13,12 @@ class Citation(BaseModel):
     title: str
     section: str | None = None
     page: int | None = None
+    page_end: int | None = Field(
+        default=None, description="Last page of the passage when it runs over a page break, else absent."
+    )
+    legal: str | None = Field(
+        default=None, description='Position in a law of the quoted text, e.g. "§ 19 Abs. 1 Nr. 3".'
+    )
     text: str = Field(description="The cited passage (the whole retrieved chunk).")
     score: float = Field(description="Retrieval relevance in [0, 1]; higher is better.")
     highlights: list[str] = Field(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.legal import LegalPosition, absatz_opened, legal_section, position_in
 from ingest.model import Block, list_text
 from ingest.sentences import split_sentences
 
@@ -24,7 +25,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 3: a unit over the window is cut at line, sentence and clause boundaries (before: lines, then
 #    words), and every chunk is checked whole against the window; table rows (DOCX, HTML,
 #    Markdown) are paragraphs of their own with column headers and caption ("Anteil: 10 Prozent").
-CHUNK_FORMAT = 3
+# 4: PDF tables of contents and chart axis labels are left out; "tatsäch -" and "so-" at a line
+#    end are rejoined ("tatsächliche", "sowie").
+CHUNK_FORMAT = 4
 _SENTENCE_END = ".!?…"
 _CLOSERS = "\"'“”»«’)]"
 
@@ -35,6 +38,8 @@ class Chunk:
     section: str | None
     page: int | None
     position: int
+    page_end: int | None = None  # the last page the chunk's text comes from (a paragraph may run on)
+    legal: str | None = None  # where the chunk starts in a law: "§ 19 Abs. 1 Nr. 3"
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class _Unit:
     tokens: int
     page: int | None
     paragraph: int  # units of the same paragraph share this number
+    page_end: int | None = None
+    absatz: str | None = None  # the Absatz of a law the unit stands in, "(2) ..." -> "2"
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,22 @@ def chunk_blocks(
         budget = max(16, min(target_tokens, max_tokens - section_header - 2))
         hard_limit = max(16, max_tokens - max(section_header, header_tokens) - 2)
         units = _units(section.blocks, count_tokens, hard_limit)
-        for packed, page in _pack(units, budget, overlap_sentences):
+        law_section = legal_section(section.heading)
+        for packed, packed_units in _pack(units, budget, overlap_sentences):
+            first = packed_units[0]
+            page_end = max((u.page_end or u.page or 0 for u in packed_units), default=0) or None
             for text in _within_window(packed, title, section.heading, count_tokens, max_tokens):
-                chunks.append(Chunk(text=text, section=section.heading, page=page, position=len(chunks)))
+                legal = position_in(LegalPosition(law_section, first.absatz), text).label() if law_section else None
+                chunks.append(
+                    Chunk(
+                        text=text,
+                        section=section.heading,
+                        page=first.page,
+                        position=len(chunks),
+                        page_end=page_end,
+                        legal=legal,
+                    )
+                )
     return chunks
 
 
@@ -127,7 +147,14 @@ def _heading_label(path: list[tuple[int, str]]) -> str | None:
 
 def _units(blocks: list[Block], count_tokens: TokenCounter, hard_limit: int) -> list[_Unit]:
     raw: list[tuple[str, int | None, int]] = []  # text, page, paragraph number
+    # Per paragraph number: the block's last page and the Absatz it stands in ("(2)" runs on over
+    # the lists and sentences that follow it until the next Absatz opens).
+    pages_end: dict[int, int | None] = {}
+    absatz: dict[int, str | None] = {}
+    current_absatz: str | None = None
     for number, block in enumerate(blocks):
+        current_absatz = absatz_opened(block.text) or current_absatz
+        pages_end[number], absatz[number] = block.page_end or block.page, current_absatz
         if block.kind == "list":
             items = list_text(block.items) if block.items else block.text
             intro_glues = (
@@ -139,6 +166,7 @@ def _units(blocks: list[Block], count_tokens: TokenCounter, hard_limit: int) -> 
             if intro_glues:
                 intro, page, para = raw.pop()
                 raw.append((f"{intro}\n{items}", page, para))
+                pages_end[para] = max(pages_end[para] or 0, pages_end[number] or 0) or None
             else:
                 raw.append((items, block.page, number))
         elif block.kind == "row":  # a table row is one statement: never split between sentences
@@ -153,7 +181,7 @@ def _units(blocks: list[Block], count_tokens: TokenCounter, hard_limit: int) -> 
             units.append(_Unit(text, tokens, page, para))
         else:
             units.extend(_split_oversized(text, page, para, count_tokens, hard_limit))
-    return units
+    return [replace(unit, page_end=pages_end[unit.paragraph], absatz=absatz[unit.paragraph]) for unit in units]
 
 
 def _introduces(sentence: str) -> bool:
@@ -231,20 +259,20 @@ def _parts(text: str, level: int) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _pack(units: list[_Unit], budget: int, overlap: int) -> list[tuple[str, int | None]]:
+def _pack(units: list[_Unit], budget: int, overlap: int) -> list[tuple[str, list[_Unit]]]:
     """Greedy packing that prefers paragraph ends as cut points.
 
     A paragraph that fits the remaining budget joins the chunk whole; a paragraph that does not
     starts a new chunk; only a paragraph larger than the budget is cut between sentences, and then
     the last ``overlap`` sentences are repeated so that no statement loses its context.
     """
-    chunks: list[tuple[str, int | None]] = []
+    chunks: list[tuple[str, list[_Unit]]] = []
     current: list[_Unit] = []
     used = 0
 
     def flush() -> None:
         if current:
-            chunks.append((_render(current), current[0].page))
+            chunks.append((_render(current), list(current)))
 
     paragraphs: list[list[_Unit]] = []
     for unit in units:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,7 +27,7 @@ class Block:
 
     A heading has ``level`` 1..6. A list keeps its entries in ``items`` (a numbered entry with its
     enumerator, "1. ...") and ``text`` holds them as :func:`list_text` renders them, one per line.
-    ``page`` is 1-based and set only for paged formats (PDF).
+    ``page`` is 1-based and set only for paged formats (PDF), where the block starts.
     """
 
     kind: BlockKind
@@ -35,6 +35,7 @@ class Block:
     level: int = 0
     page: int | None = None
     items: tuple[str, ...] = ()
+    page_end: int | None = None  # set when the block runs over a page break: the page it ends on
 
 
 def list_item_line(item: str) -> str:
@@ -56,6 +57,11 @@ class ParsedDocument:
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages whose text came from OCR
     # For the ingest report, "German (English)": what was left out and why (unread scanned pages).
     notes: list[str] = field(default_factory=list)
+
+
+# Called with (pages done, pages in the file) while a paged file is read, so that a long ingestion can
+# say "Seite 12/100".
+PageProgress = Callable[[int, int], None]
 
 
 class LoaderError(Exception):

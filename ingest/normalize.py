@@ -138,8 +138,10 @@ _LINE_BREAKS = re.compile("\r\n|\r|\v|\u2028|\x85")
 _PARAGRAPH_BREAKS = re.compile("\f|\u2029")
 # "Forschungs-\nund" is an elided compound ("Forschungs- und Entwicklung"), not a broken word.
 _CONJUNCTIONS = r"(?:und|oder|bzw\.|sowie|als|bis|wie|noch|and|or|to)\b"
-_HYPHEN_CONJUNCTION = re.compile(rf"(?<=\w)-[ ]*\n[ ]*(?={_CONJUNCTIONS})")
-_HYPHEN_LOWER = re.compile(r"(?<=\w)-[ ]*\n[ ]*(?=[a-zäöüßàâçéèêëîïôûùüÿñæœ])")
+# "so-\nwie" is the word "sowie" broken, not an elided compound before "wie".
+_HYPHEN_CONJUNCTION = re.compile(rf"(?<=\w)(?<!\bso)-[ ]*\n[ ]*(?={_CONJUNCTIONS})")
+# InDesign justification can set a space before the line-end hyphen ("tatsäch -\nliche").
+_HYPHEN_LOWER = re.compile(r"(?<=[^\W\d_]{2}) ?-[ ]*\n[ ]*(?=[a-zäöüßàâçéèêëîïôûùüÿñæœ])|(?<=\w)-[ ]*\n[ ]*(?=[a-zäöüßàâçéèêëîïôûùüÿñæœ])")
 # Before an uppercase letter or digit the hyphen is part of the word ("Baden-Württemberg").
 _HYPHEN_UPPER = re.compile(r"(?<=\w)-[ ]*\n[ ]*(?=[A-ZÄÖÜ0-9])")
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}")

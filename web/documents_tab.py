@@ -21,6 +21,7 @@ from assistant.api.uploads import Upload, accepted_name, check_count, ingest_upl
 from assistant.container import Container
 from assistant.models import DocumentInfo
 from assistant.services.documents import DocumentNotFound
+from assistant.services.page_progress import Stage
 from ingest.loaders import SUPPORTED_EXTENSIONS
 from web.render import notice_html, upload_results_html
 from web.texts import document_type_label, t
@@ -142,10 +143,18 @@ def build_documents_tab(
             uploads = [_read(Path(p), options) for p in paths]
             metadata = {k: v.strip() for k, v in {"region": region_value, "document_type": type_value}.items() if v and v.strip()}
 
+            current = {"name": ""}
+
             def report(index: int, filename: str) -> None:
+                current["name"] = filename
                 progress((index, len(uploads)), desc=filename)
 
-            results = ingest_uploads(container.documents, uploads, metadata, report)
+            def pages(stage: Stage, page: int, total: int) -> None:
+                # The bar follows the pages of the current file: a single 100-page PDF moves too.
+                where = t(lang, f"page_progress_{stage}", page=page, pages=total)
+                progress((page, total), desc=f"{current['name']} · {where}")
+
+            results = ingest_uploads(container.documents, uploads, metadata, report, pages)
         except ApiError as exc:
             return notice_html(exc.message), gr.update()
         except Exception:

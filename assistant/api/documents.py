@@ -126,7 +126,7 @@ def build_router(options: ServerOptions) -> APIRouter:
         documents = deps.container(request).documents
         if is_large_batch(uploads, opts):
             job = deps.jobs(request).submit(
-                len(uploads), lambda progress: ingest_uploads(documents, uploads, metadata, progress)
+                len(uploads), lambda progress, pages: ingest_uploads(documents, uploads, metadata, progress, pages)
             )
             accepted = JobAccepted(job_id=job.job_id, status_url=f"{request.url.path.rsplit('/', 1)[0]}/jobs/{job.job_id}")
             return JSONResponse(accepted.model_dump(), status_code=202)

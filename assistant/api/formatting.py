@@ -14,8 +14,10 @@ _CUT = re.compile(r"(?<=\])[ \t]+(?=\S)|\n{2,}")
 
 
 def citation_label(citation: Citation, language: Language = "de") -> str:
-    """``Titel – Abschnitt „…“, Seite 3``: where a quote stands, for people."""
-    return source_label(citation.title, citation.section, citation.page, language)
+    """``Titel – Abschnitt „…“, § 19 Abs. 1 Nr. 3, Seite 3``: where a quote stands, for people."""
+    return source_label(
+        citation.title, citation.section, citation.page, language, legal=citation.legal, page_end=citation.page_end
+    )
 
 
 def sources_block(answer: Answer, language: Language = "de") -> str:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from assistant.api.errors import STORE_UNAVAILABLE
 from assistant.components.vector_store import StoreUnavailable
 from assistant.models import FileResult
+from assistant.services.page_progress import PageCallback, Stage
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +33,18 @@ class Job(BaseModel):
     total: int = Field(description="Number of files in the batch.")
     processed: int = 0
     current_file: str | None = None
+    stage: Stage | None = Field(
+        default=None, description="What happens to the current file's pages: read, then embedded (paged files only)."
+    )
+    page: int | None = Field(default=None, description="Pages of the current file done in this stage.")
+    pages: int | None = Field(default=None, description="Pages of the current file (PDF), else absent.")
     results: list[FileResult] = Field(default_factory=list)
     error: str | None = None
     created_at: str
     finished_at: str | None = None
 
 
-JobWork = Callable[[Callable[[int, str], None]], list[FileResult]]
+JobWork = Callable[[Callable[[int, str], None], PageCallback], list[FileResult]]
 
 
 class JobRegistry:
@@ -70,10 +76,13 @@ class JobRegistry:
         self._update(job_id, status="running")
 
         def progress(index: int, filename: str) -> None:
-            self._update(job_id, processed=index, current_file=filename)
+            self._update(job_id, processed=index, current_file=filename, stage=None, page=None, pages=None)
+
+        def page_progress(stage: Stage, page: int, pages: int) -> None:
+            self._update(job_id, stage=stage, page=page, pages=pages)
 
         try:
-            results = work(progress)
+            results = work(progress, page_progress)
         except StoreUnavailable as exc:
             log.error("ingestion job %s stopped: %s", job_id, exc)
             self._update(job_id, status="failed", error=STORE_UNAVAILABLE, finished_at=_now())
@@ -83,7 +92,15 @@ class JobRegistry:
             self._update(job_id, status="failed", error=f"Interner Fehler (internal error): {exc}", finished_at=_now())
             return
         self._update(
-            job_id, status="done", processed=len(results), current_file=None, results=results, finished_at=_now()
+            job_id,
+            status="done",
+            processed=len(results),
+            current_file=None,
+            stage=None,
+            page=None,
+            pages=None,
+            results=results,
+            finished_at=_now(),
         )
 
     def _update(self, job_id: str, **changes) -> None:

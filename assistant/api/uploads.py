@@ -14,6 +14,7 @@ from assistant.api.errors import ApiError
 from assistant.api.options import MB, ServerOptions
 from assistant.models import FileResult
 from assistant.services.documents import DocumentService
+from assistant.services.page_progress import PageCallback
 from ingest.identity import safe_filename
 from ingest.loaders import SUPPORTED_EXTENSIONS
 
@@ -78,12 +79,13 @@ def ingest_uploads(
     uploads: Iterable[Upload],
     metadata: Mapping[str, str],
     progress: Callable[[int, str], None] | None = None,
+    pages: PageCallback | None = None,
 ) -> list[FileResult]:
     results: list[FileResult] = []
     for index, upload in enumerate(uploads):
         if progress:
             progress(index, upload.filename)
-        results.append(documents.ingest_bytes(upload.filename, upload.data, metadata))
+        results.append(documents.ingest_bytes(upload.filename, upload.data, metadata, pages=pages))
     return results
 
 

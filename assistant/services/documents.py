@@ -27,6 +27,7 @@ from assistant.services.document_input import (
     read_file,
     read_sidecar,
 )
+from assistant.services.page_progress import PageCallback, PageReport
 from assistant.settings import Settings
 from assistant.startup import explain_failure
 from ingest.chunking import CHUNK_FORMAT, embedding_text
@@ -108,26 +109,28 @@ class DocumentService:
         paths: Iterable[Path],
         progress: ProgressCallback | None = None,
         overrides: Mapping[str, Any] | None = None,
+        pages: PageCallback | None = None,
     ) -> IngestReport:
-        """Ingests files and folders; ``overrides`` beat the metadata of sidecar files."""
+        """Ingests files and folders; ``overrides`` beat the metadata of sidecar files. ``progress``
+        hears of each file, ``pages`` of each page of a paged file."""
         files = discover_files(paths)
         report = IngestReport()
         self.recover()
         for index, path in enumerate(files):
             if progress:
                 progress(index, len(files), path.name)
-            report.results.append(self._ingest_path(path, overrides or {}))
+            report.results.append(self._ingest_path(path, overrides or {}, pages))
         if progress:
             progress(len(files), len(files), "")
         return report
 
-    def _ingest_path(self, path: Path, overrides: Mapping[str, Any]) -> FileResult:
+    def _ingest_path(self, path: Path, overrides: Mapping[str, Any], pages: PageCallback | None) -> FileResult:
         try:
             data = read_file(path, self.settings.max_file_mb)
             metadata = {**read_sidecar(path), **overrides}
         except LoaderError as exc:
             return FileResult(filename=path.name, status="failed", reason=exc.message, code=exc.code)
-        return self.ingest_bytes(path.name, data, metadata)
+        return self.ingest_bytes(path.name, data, metadata, pages=pages)
 
     def ingest_bytes(
         self,
@@ -135,6 +138,7 @@ class DocumentService:
         data: bytes,
         metadata: Mapping[str, Any] | None = None,
         document_id: str | None = None,
+        pages: PageCallback | None = None,
     ) -> FileResult:
         """Adds or replaces one document. Never raises for bad input: failures come back as results."""
         filename = safe_filename(filename)
@@ -144,7 +148,7 @@ class DocumentService:
             check_size(data, self.settings.max_file_mb)
             with self._lock(doc_id):
                 try:
-                    return self._ingest_locked(doc_id, filename, data, metadata)
+                    return self._ingest_locked(doc_id, filename, data, metadata, PageReport(pages))
                 except (LoaderError, StoreUnavailable):  # the store is down for every file: the caller says 503
                     raise
                 except Exception as exc:  # one broken file must never abort a batch
@@ -169,7 +173,7 @@ class DocumentService:
         return FileResult(filename=filename, status="failed", document_id=doc_id, reason=reason, code=code)
 
     def _ingest_locked(
-        self, doc_id: str, filename: str, data: bytes, metadata: dict[str, Any]
+        self, doc_id: str, filename: str, data: bytes, metadata: dict[str, Any], pages: PageReport
     ) -> FileResult:
         data_hash = content_hash(data)
         version = index_version(data_hash, metadata, self._pipeline_signature())
@@ -181,7 +185,7 @@ class DocumentService:
                 filename=filename, status="unchanged", document_id=doc_id, chunks=int(record["chunks"])
             )
 
-        parsed = parse_document(data, filename, ocr=ocr_options(self.settings))
+        parsed = parse_document(data, filename, ocr=ocr_options(self.settings), progress=pages.reading)
         title, chunks = chunk_document(parsed, filename, metadata, encoder=self.encoder, settings=self.settings)
         if not chunks:
             raise LoaderError("empty", "Die Datei enthält keinen verwertbaren Text (no usable text).")
@@ -234,13 +238,21 @@ class DocumentService:
         }
         ids = [f"{doc_id}::{version}::{c.position:05d}" for c in chunks]
         ocr_pages = set(parsed.ocr_pages)
-        vectors = self.encoder.encode_passages([embedding_text(title, c.section, c.text) for c in chunks])
+        vectors = pages.embed(self.encoder, [embedding_text(title, c.section, c.text) for c in chunks], chunks)
         self.store.add_hidden_chunks(
             ids,
             vectors,
             [c.text for c in chunks],
             [
-                {**shared, "section": c.section, "page": c.page, "position": c.position, "ocr": c.page in ocr_pages}
+                {
+                    **shared,
+                    "section": c.section,
+                    "page": c.page,
+                    "page_end": c.page_end,
+                    "legal": c.legal,
+                    "position": c.position,
+                    "ocr": c.page in ocr_pages,
+                }
                 for c in chunks
             ],
         )

@@ -48,13 +48,23 @@ class Report:
     filename: str = "export"
 
 
-def source_label(title: str, section: str | None, page: int | None, language: Language = "de") -> str:
-    """``Titel – Abschnitt „…“, Seite 3``: where a quote stands, for people."""
+def source_label(
+    title: str,
+    section: str | None,
+    page: int | None,
+    language: Language = "de",
+    *,
+    legal: str | None = None,
+    page_end: int | None = None,
+) -> str:
+    """``Titel – Abschnitt „…“, § 19 Abs. 1 Nr. 3, Seiten 3–4``: where a quote stands, for people."""
     where = []
     if section:
         where.append(f"{phrase('section', language)} {phrase('quote_open', language)}{section}{phrase('quote_close', language)}")
+    if legal:
+        where.append(legal)
     if page:
-        where.append(f"{phrase('page', language)} {page}")
+        where.append(f"{phrase('pages', language)} {page}–{page_end}" if page_end else f"{phrase('page', language)} {page}")
     return title + (" – " + ", ".join(where) if where else "")
 
 

@@ -15,7 +15,7 @@ from ingest.loaders.html import parse_html
 from ingest.loaders.markdown import parse_markdown
 from ingest.loaders.pdf import parse_pdf
 from ingest.loaders.text import parse_text
-from ingest.model import LoaderError, ParsedDocument
+from ingest.model import LoaderError, PageProgress, ParsedDocument
 from ingest.ocr import OcrOptions
 
 __all__ = ["SUPPORTED_EXTENSIONS", "parse_document", "parse_file"]
@@ -28,12 +28,15 @@ def parse_file(path: Path) -> ParsedDocument:
     return parse_document(path.read_bytes(), path.name)
 
 
-def parse_document(data: bytes, filename: str, *, ocr: OcrOptions | None = None) -> ParsedDocument:
+def parse_document(
+    data: bytes, filename: str, *, ocr: OcrOptions | None = None, progress: PageProgress | None = None
+) -> ParsedDocument:
     """Parse file content; ``filename`` only selects the format (by extension, case-insensitive).
-    ``ocr`` reads PDF pages without a text layer (None: they are only reported)."""
+    ``ocr`` reads PDF pages without a text layer (None: they are only reported); ``progress`` hears
+    of every PDF page read."""
     extension = Path(filename).suffix.lower()
     parser = _parser_for(extension)
-    document = parse_pdf(data, ocr) if parser is parse_pdf else parser(data)
+    document = parse_pdf(data, ocr, progress) if parser is parse_pdf else parser(data)
     document.blocks = [block for block in document.blocks if block.text.strip()]
     if not document.blocks:
         raise LoaderError("empty", "Die Datei enthält keinen verwertbaren Text (no text content).")

@@ -27,7 +27,8 @@ from ingest.loaders.lines import (
     structural_headings,
 )
 from ingest.loaders.pdf_ocr import GARBLED, TEXTLESS, is_garbled, is_textless, recognise, unreadable
-from ingest.model import Block, LoaderError, ParsedDocument
+from ingest.loaders.toc import furniture_lines
+from ingest.model import Block, LoaderError, PageProgress, ParsedDocument
 from ingest.ocr import OcrOptions
 
 _PAGE_NUMBER = re.compile(
@@ -57,10 +58,16 @@ class _PdfLine:
     size: float | None  # dominant font size of the line, when the extractor reported it
 
 
-def parse_pdf(data: bytes, ocr: OcrOptions | None = None) -> ParsedDocument:
-    """``ocr``: how pages without a text layer are read; None reads none (and says so)."""
+def parse_pdf(data: bytes, ocr: OcrOptions | None = None, progress: PageProgress | None = None) -> ParsedDocument:
+    """``ocr``: how pages without a text layer are read; None reads none (and says so).
+    ``progress`` hears of every page read."""
     reader = _open_pdf(data)
-    extracted = [_pdf_page_lines(page) for page in _pdf_pages(reader)]
+    page_objects = _pdf_pages(reader)
+    extracted = []
+    for number, page in enumerate(page_objects, 1):
+        extracted.append(_pdf_page_lines(page))
+        if progress:
+            progress(number, len(page_objects))
     if extracted and all(lines is None for lines in extracted):
         raise _corrupt_pdf()
     pages = [lines or [] for lines in extracted]
@@ -78,7 +85,7 @@ def parse_pdf(data: bytes, ocr: OcrOptions | None = None) -> ParsedDocument:
         pages[number - 1] = [_PdfLine(single_line(line), None) for line in lines]
     if not any(line.text for lines in pages for line in lines):
         raise unreadable(garbled, notes)
-    blocks = _pdf_blocks(_drop_running_headers(pages))
+    blocks = _pdf_blocks(_drop_furniture(_drop_running_headers(pages)))
     title = _pdf_metadata_title(reader) or first_heading(blocks, prefer_level=1)
     return ParsedDocument(blocks=blocks, title=title, ocr_pages=sorted(recognised), notes=notes)
 
@@ -220,6 +227,14 @@ def _drop_running_headers(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
     return pages
 
 
+def _drop_furniture(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
+    dropped = furniture_lines([[line.text for line in lines] for lines in pages])
+    return [
+        [line for index, line in enumerate(lines) if index not in drop]
+        for lines, drop in zip(pages, dropped, strict=True)
+    ]
+
+
 def _peel_running_lines(pages: list[list[_PdfLine]], page_numbers: bool) -> list[list[_PdfLine]]:
     edges_per_page = [_edge_indices(lines) for lines in pages]
     edge_counts: Counter[str] = Counter()
@@ -358,7 +373,8 @@ def _pdf_wrap_width(texts: Sequence[str]) -> float | None:
 
 
 def _merge_across_pages(blocks: list[Block], page_blocks: list[Block]) -> list[Block]:
-    """Join a paragraph or list that runs over a page break; it keeps the page where it starts.
+    """Join a paragraph or list that runs over a page break; it keeps the page where it starts and
+    notes the one where it ends.
 
     A list continues with the next page's first list ("3. ..." | "4. ..."), and its last item with
     a lowercase first paragraph (the wrapped rest of the item), after which a list may follow.
@@ -368,18 +384,22 @@ def _merge_across_pages(blocks: list[Block], page_blocks: list[Block]) -> list[B
     last, first = blocks[-1], page_blocks[0]
     continues = not ends_with_terminal(last.text) and starts_lowercase(first.text)
     if last.kind == first.kind == "paragraph" and continues:
-        merged = replace(last, text=join_wrapped(last.text, first.text))
+        merged = replace(last, text=join_wrapped(last.text, first.text), page_end=first.page)
         return blocks[:-1] + [merged] + page_blocks[1:]
     if last.kind != "list":
         return blocks + page_blocks
     rest = page_blocks
     if first.kind == "paragraph" and continues:
-        last = list_block((*last.items[:-1], join_wrapped(last.items[-1], first.text)), last.page)
+        last = _continued_list((*last.items[:-1], join_wrapped(last.items[-1], first.text)), last, first)
         rest = rest[1:]
     if rest and rest[0].kind == "list":
-        last = list_block((*last.items, *rest[0].items), last.page)
+        last = _continued_list((*last.items, *rest[0].items), last, rest[0])
         rest = rest[1:]
     return blocks[:-1] + [last] + rest
+
+
+def _continued_list(items: Sequence[str], last: Block, continuation: Block) -> Block:
+    return replace(list_block(items, last.page), page_end=continuation.page)
 
 
 def _pdf_metadata_title(reader: PdfReader) -> str | None:

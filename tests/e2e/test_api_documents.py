@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.conftest import SHARED_DIR
 from tests.e2e.conftest import MUSTERLAND, MUSTERLAND_FACT, MUSTERLAND_QUESTION
 
 pytestmark = pytest.mark.e2e
@@ -127,3 +128,40 @@ def test_large_batch_runs_as_a_background_job(editor, reader):
     for i in range(4):
         assert editor.delete(f"/api/v1/documents/stapel-{i}").status_code == 204
     assert editor.get("/api/v1/jobs/unbekannt").status_code == 404
+
+
+def test_background_job_reports_the_pages_of_a_long_pdf_as_they_are_read_and_embedded(editor):
+    # The 49-page ministerial draft first, then three small files so that the batch becomes a job.
+    draft = SHARED_DIR / "realdocs" / "bmg_coronaimpfv_referentenentwurf_2021-04-01.pdf"
+    files = [("files", (draft.name, draft.read_bytes(), "application/pdf"))]
+    files += [_file(f"seiten-{i}.txt", f"Seitendokument {i}\n\nDas Papier {i} regelt die Pflege im Kreis {i}.") for i in range(3)]
+    accepted = editor.post("/api/v1/documents", files=files)
+    assert accepted.status_code == 202, accepted.text
+    status_url = accepted.json()["status_url"]
+
+    seen: list[tuple[str, int, int]] = []
+    deadline = time.monotonic() + 300
+    job = editor.get(status_url).json()
+    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+        if job["current_file"] == draft.name and job["stage"]:
+            seen.append((job["stage"], job["page"], job["pages"]))
+        elif job["current_file"] and job["current_file"].endswith(".txt"):
+            assert job["pages"] is None, "a text file has no pages"
+        time.sleep(0.02)
+        job = editor.get(status_url).json()
+    assert job["status"] == "done", job
+    assert job["results"][0]["status"] == "added"
+    assert job["stage"] is None and job["page"] is None, "a finished job reports no current page"
+
+    assert seen, "no page progress observed"
+    assert {pages for _, _, pages in seen} == {49}
+    reading = [page for stage, page, _ in seen if stage == "reading"]
+    embedding = [page for stage, page, _ in seen if stage == "embedding"]
+    assert len(set(reading)) >= 2, seen
+    assert reading == sorted(reading) and embedding == sorted(embedding), seen
+    assert all(1 <= page <= 49 for _, page, _ in seen)
+    stages = [stage for stage, _, _ in seen]
+    assert stages == sorted(stages, key=["reading", "embedding"].index), "pages are read before they are embedded"
+    assert editor.delete(f"/api/v1/documents/{job['results'][0]['document_id']}").status_code == 204
+    for i in range(3):
+        assert editor.delete(f"/api/v1/documents/seiten-{i}").status_code == 204

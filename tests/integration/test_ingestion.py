@@ -182,6 +182,6 @@ def test_cli_ask_json_prints_the_documented_shape_over_the_bundled_corpus(tmp_pa
     assert payload["answered"] is True and "14 Krankenhäuser" in payload["answer"]
     assert payload["highlights"] == ["14"] and payload["related"] == []
     citation = payload["citations"][0]
-    assert set(citation) == {"n", "document_id", "title", "section", "page", "text", "score"}
+    assert set(citation) == {"n", "document_id", "title", "section", "page", "page_end", "legal", "text", "score"}
     assert citation["n"] == 1 and citation["document_id"] == "kompetenzverbund-bw"
     assert "[1]" in payload["answer"]

@@ -565,7 +565,7 @@ def test_pdf_wrapped_lines_are_rebuilt_into_paragraphs_with_hyphenation_joined()
     )
 
 
-def test_pdf_paragraph_running_over_a_page_break_is_joined_on_its_first_page():
+def test_pdf_paragraph_running_over_a_page_break_is_joined_from_its_first_page_to_its_last():
     blocks = parse_pdf()
     joined = [block for block in blocks if block.text.startswith("Die Ziele werden")]
     assert joined == [
@@ -574,6 +574,7 @@ def test_pdf_paragraph_running_over_a_page_break_is_joined_on_its_first_page():
             "Die Ziele werden bis zum Jahr 2030 in mehreren Stufen gemeinsam umgesetzt und regelmäßig "
             "überprüft. Danach folgt die Bewertung.",
             page=1,
+            page_end=2,
         )
     ]
 
@@ -635,6 +636,7 @@ def test_pdf_list_continues_over_a_page_break():
         "1. Personen, die versichert sind,\n2. Personen, die im Inland wohnen,\n"
         "3. Personen, die in Einrichtungen tätig sind.",
         page=1,
+        page_end=2,
         items=(
             "1. Personen, die versichert sind,",
             "2. Personen, die im Inland wohnen,",

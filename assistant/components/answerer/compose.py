@@ -20,6 +20,7 @@ from assistant.i18n import text as phrase
 from assistant.language import Language
 from assistant.models import Answer, Citation
 from assistant.retrieval_types import Passage
+from ingest.legal import parse_label, position_in
 
 LEAD_KEYS = ("lead_single", "lead_multi")
 
@@ -27,16 +28,31 @@ LEAD_KEYS = ("lead_single", "lead_multi")
 def citation(number: int, passage: Passage, highlights: Sequence[str]) -> Citation:
     meta = passage.metadata
     page = meta.get("page")
+    page_end = meta.get("page_end")
     return Citation(
         n=number,
         document_id=str(meta.get("document_id", "")),
         title=str(meta.get("title", "")),
         section=meta.get("section"),
         page=int(page) if page is not None else None,
+        page_end=int(page_end) if page_end is not None and page_end != page else None,
+        legal=_legal_position(meta.get("legal"), passage.text, highlights),
         text=passage.text,
         score=round(float(passage.score), 4),
         highlights=list(highlights),
     )
+
+
+def _legal_position(start: object, text: str, highlights: Sequence[str]) -> str | None:
+    """Where the quote stands in a law: the chunk's starting position, moved on by the Absatz,
+    Nummer and Buchstabe enumerators between the chunk's start and the first quoted sentence."""
+    position = parse_label(start if isinstance(start, str) else None)
+    if position is None:
+        return None
+    offsets = [text.find(h) for h in highlights if h and text.find(h) >= 0]
+    if offsets:
+        position = position_in(position, text, min(offsets))
+    return position.label()
 
 
 class _Sources:

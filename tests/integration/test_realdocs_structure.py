@@ -1,0 +1,203 @@
+"""The layout of real public-sector PDFs stays out of the chunks, and what is left is whole.
+
+Every shared real document (``../shared/realdocs``, see its README for the layout of each file) is
+parsed and chunked as ingestion does it, with the real model's tokenizer. Checked on the chunks:
+no running header, footer or bare page number; no table of contents; hyphenation at line ends
+joined, soft hyphens gone, footnote markers outside words; the two-column bulletin in column order;
+the page of sample passages as the PDF shows it (verified with ``pdftotext -f N -l N``), including a
+paragraph that runs over a page break; and positions in a law ("§ 1 Abs. 1 Nr. 3").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assistant.services.document_input import chunk_document
+from ingest.chunking import Chunk
+from ingest.legal import parse_label, position_in
+from ingest.loaders import parse_document
+from tests.conftest import PROJECT_DIR, SHARED_DIR, make_settings
+
+pytestmark = pytest.mark.slow
+
+REALDOCS = SHARED_DIR / "realdocs"
+PDFS = sorted(p for p in REALDOCS.glob("*.pdf") if not p.name.endswith("_scan.pdf"))
+
+# Lines that each file repeats on every page (README "Known text-layer traps"), as they appear there.
+RUNNING = {
+    "banz_coronaimpfv_2021-04-01.pdf": [r"www\.bundesanzeiger\.de", r"Veröffentlicht am Donnerstag", r"^Verkündung$"],
+    "bkg_vg250_dokumentation_2022.pdf": [r"Stand: 10\.05\.2024 \. Seite"],
+    "bmg_coronaimpfv_referentenentwurf_2021-04-01.pdf": [r"^- \d+ -$"],
+    "gematik_gemspec_vzd_fhir_directory_v1.0.0.pdf": [r"© gematik – öffentlich", r"Directory_V1\.docx"],
+    "gematik_konzept_migration_epa2_v1.0.0.pdf": [r"gemKPT_Migration_ePA2_V1\.0\.0 Seite"],
+    "kbv_vorgaben_corsurv_2021.pdf": [r"Seite \d+ von 19", r"^/ Vorgaben der KBV"],
+    "rki_desh_anleitung_sequenzdaten_2021.pdf": [r"^_{10,}$", r"^Verwendung von https://desh\.bdr\.de"],
+    "rki_epidbull_2020-17_nowcasting.pdf": [r"Epidemiologisches Bulletin 17 \| 2020"],
+}
+# Any file: "Seite 3 von 19", "3", "- 3 -", "3 / 19" alone on a line.
+BARE_PAGE_NUMBER = re.compile(r"^(?:(?:Seite|Page)\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:von|of|/)\s*\d{1,3})?$")
+LEADER_ENTRY = re.compile(r"(?:\.{4,}|…{2,})\s*\d{1,4}\b")
+TOC_TITLE = re.compile(r"^(?:Inhalt|Inhaltsverzeichnis|Inhaltsübersicht|INHALT)$", re.MULTILINE)
+# A word broken at a line end and left open ("Ge- sundheit", "tatsäch - liche"); elided compounds
+# before a conjunction ("Erst- und Folgeimpfung", "weder Konnektor- noch") are German.
+OPEN_BREAK = re.compile(r"[^\W\d_]{2,} ?- (?!(?:und|oder|bzw|sowie|bis|noch|als|wie)\b)[a-zäöüß]{2,}")
+# A footnote marker inside a word: "Erkrankungs1beginn".
+MARKER_IN_WORD = re.compile(r"[a-zäöüß]{3,}\d{1,2}[a-zäöüß]{2,}")
+
+# (file, a sentence opening, the PDF page it is printed on): one or two per file.
+PAGES = [
+    ("banz_coronaimpfv_2021-04-01.pdf", "(6) Das Robert Koch-Institut übermittelt dem Bundesministerium", 10),
+    ("bkg_vg250_dokumentation_2022.pdf", "Nicht einvernehmlich festgelegte Staats- und Landesgrenzabschnitte", 7),
+    ("bmg_coronaimpfv_referentenentwurf_2021-04-01.pdf", "Im Ergebnis ist mit einem Erfüllungsaufwand", 4),
+    ("bmg_coronaimpfv_referentenentwurf_2021-04-01.pdf", "Für die Information der Versicherten nutzen", 37),
+    ("gematik_gemspec_vzd_fhir_directory_v1.0.0.pdf", "Der PASSporT-Service ist eine Komponente", 9),
+    ("gematik_konzept_migration_epa2_v1.0.0.pdf", "Die Konnektorhersteller können nicht zu einem Upgrade", 7),
+    ("kbv_vorgaben_corsurv_2021.pdf", "Die abrechnungsbegründenden Unterlagen sind bis zum 31. Dezember 2024", 5),
+    ("kbv_vorgaben_corsurv_2021.pdf", "Darüber hinaus bestätigen wir", 10),
+    ("rki_desh_anleitung_sequenzdaten_2021.pdf", "OWN_FASTA_ID: Labor-interner Identifier", 6),
+    ("rki_epidbull_2020-17_nowcasting.pdf", "Um zeitliche Veränderungen der Korrekturverteilung", 2),
+    ("rki_epidbull_2020-17_nowcasting.pdf", "Gelingt das dauerhafte Niedrighalten der Reproduktionszahl", 6),
+]
+
+
+@pytest.fixture(scope="module")
+def chunks_of(encoder):
+    settings = make_settings(PROJECT_DIR / "data")
+
+    @cache
+    def chunks(name: str) -> list[Chunk]:
+        path = REALDOCS / name
+        parsed = parse_document(path.read_bytes(), path.name)
+        return chunk_document(parsed, path.name, {}, encoder=encoder, settings=settings)[1]
+
+    return chunks
+
+
+def _lines(chunks: list[Chunk]) -> list[str]:
+    return [line.strip() for chunk in chunks for line in chunk.text.split("\n") if line.strip()]
+
+
+def _containing(chunks: list[Chunk], text: str) -> Chunk:
+    found = [chunk for chunk in chunks if text in chunk.text]
+    assert found, f"no chunk contains {text!r}"
+    return found[0]
+
+
+def test_every_real_document_is_checked():
+    assert len(PDFS) >= 8, f"realdocs missing under {REALDOCS}"
+    assert {p.name for p in PDFS} == set(RUNNING)
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_no_running_header_footer_or_bare_page_number_in_any_chunk(chunks_of, path: Path):
+    lines = _lines(chunks_of(path.name))
+    running = [line for line in lines if any(re.search(pattern, line) for pattern in RUNNING[path.name])]
+    bare = [line for line in lines if BARE_PAGE_NUMBER.match(line)]
+    assert not running, running[:5]
+    assert not bare, bare[:5]
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_no_table_of_contents_in_any_chunk_or_section_label(chunks_of, path: Path):
+    chunks = chunks_of(path.name)
+    leaders = [chunk.text[:80] for chunk in chunks if LEADER_ENTRY.search(chunk.text)]
+    titles = [chunk.text[:80] for chunk in chunks if TOC_TITLE.search(chunk.text)]
+    # Three lines in a row that end in a page number are contents without leaders (BKG, KBV);
+    # "3 = NUTS 3" is a code list.
+    entry_runs = [
+        chunk.text[:80]
+        for chunk in chunks
+        if re.search(r"(?:^|\n)(?:[^\n=]*[^\W\d_] \d{1,3}\n+){3}", chunk.text + "\n")
+    ]
+    labels = [chunk.section for chunk in chunks if chunk.section and LEADER_ENTRY.search(chunk.section)]
+    assert not leaders, leaders[:3]
+    assert not titles, titles[:3]
+    assert not entry_runs, entry_runs[:3]
+    assert not labels, labels[:3]
+
+
+def test_a_laws_section_list_is_not_indexed_but_its_sections_are(chunks_of):
+    chunks = chunks_of("banz_coronaimpfv_2021-04-01.pdf")
+    listing = [c.text[:80] for c in chunks if "§ 2 Schutzimpfungen mit höchster Priorität\n\n§ 3" in c.text]
+    assert not listing
+    assert any(c.section and c.section.endswith("§ 19 Übergangsvorschriften") for c in chunks)
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_hyphenation_joined_soft_hyphens_dropped_and_footnote_markers_outside_words(chunks_of, path: Path):
+    text = "\n".join(chunk.text for chunk in chunks_of(path.name))
+    assert "\u00ad" not in text
+    assert not OPEN_BREAK.findall(text), OPEN_BREAK.findall(text)[:5]
+    assert not MARKER_IN_WORD.findall(text), MARKER_IN_WORD.findall(text)[:5]
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        # 611 soft hyphens at line ends: "Ge\u00adsundheit", "so\u00adwie".
+        ("bmg_coronaimpfv_referentenentwurf_2021-04-01.pdf", ["Krankenversicherungsunternehmen", "sowie für Personen"]),
+        # InDesign sets a space before the hyphen: "tatsäch -", "Infek -", "ten -" (over a page break).
+        ("rki_epidbull_2020-17_nowcasting.pdf", ["die tatsächliche Anzahl", "Infektionszeitpunkt", "Insgesamt tendiert"]),
+        ("banz_coronaimpfv_2021-04-01.pdf", ["Anspruch auf Schutzimpfung gegen", "Krankenkassen, der Kassenärztlichen"]),
+    ],
+)
+def test_words_broken_at_line_ends_are_whole(chunks_of, name: str, words: list[str]):
+    text = " ".join(chunk.text.replace("\n", " ") for chunk in chunks_of(name))
+    for word in words:
+        assert word in text
+
+
+def test_footnote_marker_stays_after_its_word(chunks_of):
+    text = " ".join(chunk.text for chunk in chunks_of("rki_epidbull_2020-17_nowcasting.pdf"))
+    assert "multiple Imputation durchgeführt,1 bei der die fehlenden Datenwerte aufgrund" in text
+
+
+def test_two_column_bulletin_reads_in_column_order(chunks_of):
+    # Sentences of one column stay whole and in order: no chart label or side note in between.
+    chunks = chunks_of("rki_epidbull_2020-17_nowcasting.pdf")
+    sentences = [
+        "In 522 Fällen war der zeitliche Abstand zwischen dem Datum der Übermittlung an das RKI und dem "
+        "Erkrankungsbeginn negativ oder lag über 30 Tage*.",
+        "Diese Fälle wurden bei der nachfolgenden Analyse und der Imputation des Erkrankungsbeginns nicht "
+        "miteinbezogen.",
+        "Der Mittelwert stieg zwischen dem 12. und 21. März von 5,3 Tagen auf 6,6 Tage.",
+    ]
+    positions = [_containing(chunks, sentence).position for sentence in sentences]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(("name", "opening", "page"), PAGES, ids=[f"{n[:12]}-p{p}" for n, _, p in PAGES])
+def test_sample_passages_carry_the_page_they_are_printed_on(chunks_of, name: str, opening: str, page: int):
+    chunk = _containing(chunks_of(name), opening)
+    assert chunk.page is not None and chunk.page <= page <= (chunk.page_end or chunk.page), (
+        chunk.page,
+        chunk.page_end,
+    )
+    # The passage starts the chunk or sits on the chunk's first page: the range is not a wide guess.
+    assert (chunk.page_end or chunk.page) - chunk.page <= 1
+
+
+def test_paragraph_over_a_page_break_has_its_page_range(chunks_of):
+    # CoronaImpfV § 5 (2) starts at the foot of page 4 and ends at the top of page 5.
+    chunk = _containing(chunks_of("banz_coronaimpfv_2021-04-01.pdf"), "(2) Der von der Ständigen Impfkommission")
+    assert (chunk.page, chunk.page_end) == (4, 5)
+    assert "Termine für die Zweitimpfung bleiben davon unberührt" in chunk.text
+
+
+def test_law_chunks_know_their_legal_position(chunks_of):
+    chunks = chunks_of("banz_coronaimpfv_2021-04-01.pdf")
+    assert _containing(chunks, "(1) Personen nach Satz 2 haben").legal == "§ 1 Abs. 1"
+    # A chunk holding several Absätze starts at the first; a quote further in stands in its own.
+    chunk = _containing(chunks, "(6) Das Robert Koch-Institut übermittelt")
+    quote = chunk.text.index("(6) Das Robert Koch-Institut übermittelt")
+    assert position_in(parse_label(chunk.legal), chunk.text, quote).label() == "§ 14 Abs. 6"
+    assert _containing(chunks, "(2) Der von der Ständigen Impfkommission").legal == "§ 5 Abs. 2"
+    # A chunk that starts inside an enumeration names the Nummer it starts with.
+    numbered = [c.legal for c in chunks if c.legal and " Nr. " in c.legal]
+    assert numbered, "no chunk starts inside a numbered list"
+    assert all(re.fullmatch(r"§ \d+ Abs\. \d+ Nr\. \d+", legal) for legal in numbered), numbered
+    assert all(c.legal is None for c in chunks_of("gematik_konzept_migration_epa2_v1.0.0.pdf"))
