@@ -42,6 +42,10 @@ def realdocs(request, tmp_path_factory, encoder):
         "Welches Bußgeld droht einer Arztpraxis, die gegen die Impfreihenfolge der CoronaImpfV verstößt?",
         # the documentation describes the Gemeinde level and its key ("6. – 9. Stelle"), never how many
         "Wie viele Gemeinden enthält der Datensatz VG250 zum Stand 31.12.2022?",
+        # "in einer Regionalsprache" is an article, not a count of the Gemeinden
+        "Wie viele Gemeinden führen in VG250 einen Namen in einer Minderheitensprache?",
+        # the ordinance prices a counselling ("einmalig 10 Euro"); a number of counsellings it never gives
+        "Wie viele Impfberatungen wurden nach der Coronavirus-Impfverordnung abgerechnet?",
     ],
 )
 def test_a_near_miss_over_real_documents_is_declined(realdocs, question):
@@ -56,3 +60,12 @@ def test_the_number_that_is_there_is_answered(realdocs):
 
     assert answer.answered, answer.answer
     assert "123.016" in answer.answer
+
+
+def test_a_reference_list_answers_nothing(realdocs):
+    """The bulletin's "Literatur" entries carry years and page numbers ("Biometrics 2014;70(4)"):
+    they are the document's sources, not its statements, and never the answer to "wann"."""
+    answer = realdocs.chat.ask("Wann wurde das Bayesian Nowcasting beim STEC-O104-Ausbruch veröffentlicht?")
+
+    cited_sections = [c.section or "" for c in answer.citations if answer.answered]
+    assert not any(s.rsplit("›", 1)[-1].strip().startswith("Literatur") for s in cited_sections), answer.answer

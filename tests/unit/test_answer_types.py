@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.components.answerer.answer_types import has_type, typed_spans
+from assistant.components.answerer.answer_types import has_count, has_type, typed_spans
 
 
 def spans(text: str, kind: str, question: str = "") -> list[str]:
@@ -22,6 +22,7 @@ def test_dates_legal_references_and_list_numbers_count_nothing():
     assert not has_type("Die Länder haben dies nach dem Beschluss vom 6. November 2020 benannt.", "number")
     assert not has_type("(3) Ausgeschlossen sind:\n1. die Kosten nach § 10 Abs. 3 Nr. 3", "number")
     assert not has_type("Die Regel gilt bis 2025 und steht auf Seite 12.", "number")
+    assert not has_type("Dazu kommen kontaktreduzierende Maßnahmen (s. Tab. 1 und Abb. 2).", "number")
     assert spans("Seit 2005 kamen 1500 Mitarbeiter und 20 Prozent mehr Zentren hinzu.", "number") == ["1500", "20 Prozent"]
     assert spans("Am 1. Januar 2021 lagen 3 Millionen Dosen vor.", "number") == ["3 Millionen"]
     assert not has_type("Der Schlüssel gliedert sich so:\n1. – 2. Stelle = Land\n6. – 9. Stelle = Gemeinde", "number")
@@ -45,3 +46,15 @@ def test_organisations_and_people():
     assert "BWKG" in spans("Der BWKG agiert als Koordinator.", "who")
     assert spans("Laut Heiner Scheffold umfasst der Verbund …", "who", "Wer sagt das?")[0] == "Heiner Scheffold"
     assert not has_type("Der Verbund besteht aus Kliniken.", "who", "Aus welchen Kliniken besteht der Verbund?")
+
+
+def test_a_count_is_no_article_and_no_sum_of_money():
+    """"Wie viele Gemeinden …?" is not answered by "in einer Regionalsprache", and "Wie viele
+    Beratungen …?" not by "einmalig 10 Euro"; "nur eine Gemeinde" and "25 Beratungen" count."""
+    assert not has_count("Die Namen der Gemeinden stehen in einer Regionalsprache.", counted=("Gemeinden",))
+    assert has_count("Nur eine Gemeinde hat einen sorbischen Namen.", counted=("Gemeinden",))
+    assert not has_count("Die Vergütung für eine Beratung beträgt einmalig 10 Euro.", "Wie viele Beratungen?", ("Beratungen",))
+    assert has_count("Die Ausstattung beträgt 37,6 Mrd. $.", "Wie groß ist die Ausstattung?", ("Ausstattung",))
+    assert has_count("Es wurden 25 Beratungen zu je 10 Euro abgerechnet.", "Wie viele Beratungen?", ("Beratungen",))
+    # asked for money, money counts
+    assert has_count("Der Fonds umfasst 3 Milliarden Euro.", counted=("Euro",))

@@ -66,12 +66,13 @@ _REASON = re.compile(
 )
 
 # Digits that count nothing: a calendar date, a year after "seit"/"bis", a legal reference ("§ 10
-# Abs. 3 Nr. 3", "Seite 12"), a list item's own number ("1. die Kosten …") and an ordinal. "Wie viele Impfdosen
-# …?" is not answered by "vom 6. November 2020".
+# Abs. 3 Nr. 3", "Seite 12"), a table or figure ("s. Tab. 1"), a list item's own number ("1. die
+# Kosten …") and an ordinal. "Wie viele Impfdosen …?" is not answered by "vom 6. November 2020".
 _NOT_A_COUNT = re.compile(
     rf"(?<![\w])(?:\d{{1,2}}\.\s?(?:\d{{1,2}}\.|(?:{_MONTHS}))\s?(?:\d{{2,4}})?|(?:{_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
     rf"(?:seit|bis|ab|vor|im\s+jahr|in\s+the\s+year|since|until|by)\s+(?:dem\s+)?(?:jahr\s+)?\d{{4}}|"
-    rf"(?:§§?|art\.|artikel|abs\.|absatz|nr\.|nummer|ziffer|satz|s\.|seite|kapitel|kap\.|anlage|section|page|p\.)\s*\d+[a-z]?"
+    rf"(?:§§?|art\.|artikel|abs\.|absatz|nr\.|nummer|ziffer|satz|s\.|seite|kapitel|kap\.|anlage|section|page|p\.|"
+    rf"tab\.|tabelle|abb\.|abbildung|fig\.|figure|table)\s*\d+[a-z]?"
     rf"(?:\s*(?:abs\.|absatz|nr\.|satz|s\.)\s*\d+[a-z]?)*)(?![\w])|^\s*\(?\d+[a-z]?[.)]|"
     # an ordinal: "5. Stelle", "1. – 2. Stelle" ("123.016 Fälle" goes on with digits)
     rf"(?<![\w.,])\d{{1,3}}\.(?=\s*(?:[–-]\s*\d{{1,3}}\.\s*)?[^\W\d_])",
@@ -135,3 +136,28 @@ def _named_in_question(phrase: str, asked: str, kind: str) -> bool:
 
 def has_type(text: str, kind: AnswerType, question: str = "") -> bool:
     return bool(typed_spans(text, kind, question))
+
+
+# An indefinite article is no count ("in einer Regionalsprache") unless a word makes it one ("nur
+# eine Gemeinde", "genau ein Standort").
+_ARTICLE = re.compile(r"^(?:ein|eine[mnrs]?)$", re.IGNORECASE)
+_MAKES_A_COUNT = re.compile(r"(?:nur|genau|lediglich|insgesamt|mindestens|höchstens|maximal|jeweils)\s*$", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\b(?:wie\s+viele|how\s+many)\b", re.IGNORECASE)
+_MONEY_WORDS = re.compile(rf"^(?:{_CURRENCY}|geld|betrag\w*|kosten|mittel|summe\w*|money|funds?|costs?)$", re.IGNORECASE)
+
+
+def has_count(text: str, question: str = "", counted: tuple[str, ...] = ()) -> bool:
+    """Whether ``text`` holds a number that could count what a "wie viele N" question asks for:
+    a number of the ``number`` type that is not an indefinite article and, when the question counts
+    things ("wie viele", "how many") other than money, not a sum of money ("Wie viele Beratungen …?"
+    is not answered by "einmalig 10 Euro"; "Wie groß ist die Ausstattung?" is, by "37,6 Mrd. $")."""
+    money_asked = not _HOW_MANY.search(question) or any(_MONEY_WORDS.match(word) for word in counted)
+    money = [] if money_asked else [m.span() for m in _AMOUNT.finditer(text)]
+    for start, end in typed_spans(text, "number", question):
+        phrase = text[start:end]
+        if _ARTICLE.match(phrase) and not _MAKES_A_COUNT.search(text[:start]):
+            continue
+        if any(s <= start and end <= e for s, e in money):
+            continue
+        return True
+    return False

@@ -302,9 +302,10 @@ _SUBSUMED = 0.75
 
 
 def _eligible(candidates: Candidates, analysis: QuestionAnalysis) -> np.ndarray:
-    """Units that may answer at all: they satisfy the region/year constraints, and hold a number,
-    an amount or a date where the question asks for one by name (``strict_type``)."""
-    eligible = candidates.hard_ok & candidates.counted_ok
+    """Units that may answer at all: they satisfy the region/year constraints, name the question's
+    names nearby, are not entries of a reference list, and hold a number, an amount or a date where
+    the question asks for one by name (``strict_type``)."""
+    eligible = candidates.hard_ok & candidates.counted_ok & candidates.named_ok & candidates.citable
     if analysis.strict_type:
         eligible &= candidates.column("type_window") > 0
     if candidates.missing_hard:  # a region, year or name the documents never mention

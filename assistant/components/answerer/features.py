@@ -41,11 +41,12 @@ first, and the field as a whole.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.components.answerer.answer_types import TYPED, has_type
+from assistant.components.answerer.answer_types import TYPED, has_count, has_type
 from assistant.components.answerer.question import QuestionAnalysis
 from assistant.components.answerer.terms import Matches
 from assistant.components.answerer.units import Unit
@@ -111,6 +112,8 @@ class Candidates:
     hard_ok: np.ndarray  # bool per unit
     missing_hard: tuple[str, ...]  # regions, years and names no retrieved passage mentions
     counted_ok: np.ndarray  # bool per unit: it (with its neighbours) names what "wie viele" counts
+    named_ok: np.ndarray  # bool per unit: its neighbourhood or title names the question's names
+    citable: np.ndarray  # bool per unit: prose, not an entry of a reference list
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, UNIT_FEATURES.index(name)]
@@ -195,8 +198,10 @@ def unit_features(
     hard_ok, missing_hard = _hard_constraints(analysis, units, passages)
     all_window = np.stack([question_matches.soft[:, list(a)].max(axis=1) for a in around], axis=1)
     missing_hard += _unmentioned_names(analysis, passages, all_window)
-    counts = typed.astype(bool) if kind == "number" else None
+    counts = np.array([has_count(u.text, analysis.text, analysis.counted) for u in units]) if kind == "number" else None
     counted_ok = _counted(asked, asked_in_title, around, n, asked_parts, counts)
+    named_ok = _names_near(analysis, window_text, titles, all_window)
+    citable = np.array([not _in_reference_list(passages[u.passage]) for u in units], dtype=bool)
 
     features = np.column_stack(
         [
@@ -230,6 +235,8 @@ def unit_features(
         hard_ok=hard_ok,
         missing_hard=missing_hard,
         counted_ok=counted_ok,
+        named_ok=named_ok,
+        citable=citable,
     )
 
 
@@ -317,6 +324,48 @@ def _unmentioned_names(analysis: QuestionAnalysis, passages: list[Passage], wind
             continue
         missing.append(name)
     return tuple(missing)
+
+
+def _names_near(
+    analysis: QuestionAnalysis, window_text: list[str], titles: list[str], all_window: np.ndarray
+) -> np.ndarray:
+    """Units whose neighbourhood (or document title) names each of the question's names: "Welche
+    Kosten entstehen für das Konnektor-Update?" is not answered by a sentence about vaccination
+    costs just because another retrieved passage mentions the Konnektor. A name counts as named by
+    one of its forms ("UMC's" → "UMC", "ABC-Netzwerks" → "ABC") or by a word that matches it (a
+    translation: "UMC" in an English question, "Evangelisch-methodistische Kirche" in the text). A
+    name that no unit's neighbourhood names in any form (translated) asks nothing of them here."""
+    ok = np.ones(len(window_text), dtype=bool)
+    texts = [f"{text}\n{title}".lower() for text, title in zip(window_text, titles, strict=True)]
+    for name in analysis.constraints.names:
+        forms = _name_forms(name)
+        literal = np.array([any(form in text for form in forms) for text in texts], dtype=bool)
+        if not literal.any():
+            continue
+        row = _row(analysis, name)
+        matched = all_window[row] >= _MATCHED if row is not None and all_window.shape[1] else np.zeros(len(ok), dtype=bool)
+        ok &= literal | matched
+    return ok
+
+
+def _name_forms(name: str) -> tuple[str, ...]:
+    lowered = re.sub(r"(?:'s|’s)$", "", name.lower())
+    parts = [p for p in re.split(r"[-\s/]+", lowered) if len(p) >= 3]
+    return (lowered, *parts)
+
+
+# Headings of reference lists: their entries ("Little RJ, Rubin DB: … 2019") are sources of the
+# document, not statements in it, and their years and page numbers answer nothing.
+_REFERENCE_HEADINGS = re.compile(
+    r"^(?:literatur\w*|bibliogra(?:ph|f)ie|quellen(?:verzeichnis|angaben|hinweise)|references?|bibliography|works\s+cited)$",
+    re.IGNORECASE,
+)
+
+
+def _in_reference_list(passage: Passage) -> bool:
+    section = str(passage.metadata.get("section") or "")
+    last = section.rsplit("›", 1)[-1].strip()
+    return bool(_REFERENCE_HEADINGS.match(last))
 
 
 def _soft_constraints(analysis: QuestionAnalysis, window_text: list[str], titles: list[str]) -> np.ndarray:
