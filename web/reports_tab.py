@@ -33,7 +33,7 @@ class ReportsTab:
 def build_reports_tab(container: Container, language: gr.Radio, translations: Translations) -> ReportsTab:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            summary_heading = gr.Markdown(f"### {t('de', 'summary_section')}")
+            summary_heading = gr.Markdown(f"## {t('de', 'summary_section')}")
             document = gr.Dropdown(label=t("de", "filter_document"), choices=[], elem_id="sa-summary-document")
             length = gr.Radio(
                 choices=_lengths("de"), value="short", label=t("de", "summary_length"), elem_id="sa-summary-length"
@@ -42,7 +42,7 @@ def build_reports_tab(container: Container, language: gr.Radio, translations: Tr
             summary_out = gr.Markdown(elem_id="sa-summary", latex_delimiters=[])
             summary_file = gr.File(label=t("de", "download_docx"), interactive=False, elem_id="sa-summary-file")
         with gr.Column(scale=1, min_width=320):
-            compare_heading = gr.Markdown(f"### {t('de', 'compare_section')}")
+            compare_heading = gr.Markdown(f"## {t('de', 'compare_section')}")
             documents = gr.Dropdown(
                 label=t("de", "compare_documents"), choices=[], multiselect=True, max_choices=4,
                 elem_id="sa-compare-documents",
@@ -77,12 +77,12 @@ def build_reports_tab(container: Container, language: gr.Radio, translations: Tr
         api_visibility="private", concurrency_limit=2,
     )  # fmt: skip
     translations += [
-        (summary_heading, lambda lang: gr.update(value=f"### {t(lang, 'summary_section')}")),
+        (summary_heading, lambda lang: gr.update(value=f"## {t(lang, 'summary_section')}")),
         (document, lambda lang: gr.update(label=t(lang, "filter_document"))),
         (length, lambda lang: gr.update(label=t(lang, "summary_length"), choices=_lengths(lang))),
         (summarize, lambda lang: gr.update(value=t(lang, "summary_button"))),
         (summary_file, lambda lang: gr.update(label=t(lang, "download_docx"))),
-        (compare_heading, lambda lang: gr.update(value=f"### {t(lang, 'compare_section')}")),
+        (compare_heading, lambda lang: gr.update(value=f"## {t(lang, 'compare_section')}")),
         (documents, lambda lang: gr.update(label=t(lang, "compare_documents"))),
         (topic, lambda lang: gr.update(label=t(lang, "compare_topic"))),
         (compare, lambda lang: gr.update(value=t(lang, "compare_button"))),

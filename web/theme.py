@@ -11,6 +11,7 @@ import gradio as gr
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CSS_PATH = STATIC_DIR / "app.css"
+A11Y_JS_PATH = STATIC_DIR / "a11y.js"
 
 SYSTEM_FONTS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Liberation Sans", "Arial", "sans-serif")
 MONO_FONTS = ("ui-monospace", "SFMono-Regular", "DejaVu Sans Mono", "Liberation Mono", "Consolas", "monospace")
@@ -46,7 +47,7 @@ def build_theme() -> gr.themes.Base:
         body_background_fill="#f4f6f9",
         body_text_color="*neutral_800",
         # Darker than Gradio's default grey so secondary text keeps a 4.5:1 contrast (BITV / WCAG AA).
-        body_text_color_subdued="*neutral_500",
+        body_text_color_subdued="*neutral_600",
         block_background_fill="white",
         block_border_color="*neutral_200",
         block_shadow="none",
@@ -72,3 +73,8 @@ def build_theme() -> gr.themes.Base:
         link_text_color="*primary_600",
         color_accent_soft="*primary_50",
     )
+
+
+def head_html() -> str:
+    """The page head's additions: the accessibility repairs of web/static/a11y.js, inline (no extra request)."""
+    return f"<script>{A11Y_JS_PATH.read_text(encoding='utf-8')}</script>"

@@ -1,0 +1,171 @@
+"""Accessibility of the web UI (BITV 2.0 / WCAG 2.1 AA) in Debian's Chromium, with axe-core from npm.
+
+The views are discovered from the page: every tab the app shows is checked, so a tab added later is
+covered without touching this file. Results per view go to test-artifacts/axe/ (bench/axe_report.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.axe import blocking, run_axe
+from tests.e2e.test_browser import browser, last_answer, page  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.e2e
+
+QUESTION = "Wie viele Krankenhäuser sind im Kompetenzverbund zusammengeschlossen?"
+
+
+def slug(name: str) -> str:
+    return re.sub(
+        r"[^a-z0-9]+", "-", name.lower().replace("ä", "ae").replace("ü", "ue").replace("ö", "oe")
+    ).strip("-")
+
+
+def test_every_view_has_no_serious_or_critical_axe_violations(browser, page, live_server, artifacts):  # noqa: F811
+    out = artifacts / "axe"
+    found: dict[str, list[str]] = {}
+
+    # The login form, in a fresh context (the server has keys, so the UI asks for them first).
+    context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
+    login = context.new_page()
+    login.goto(live_server.url)
+    login.locator("input[type=password]").wait_for()
+    found["login"] = blocking(run_axe(login, "login", out))
+    context.close()
+
+    tabs = page.locator("#sa-tabs [role=tab]")
+    names = [name.strip() for name in tabs.all_inner_texts()]
+    assert len(names) >= 3, f"expected the chat, documents and reports tabs at least, found {names}"
+    for index, name in enumerate(names):
+        tabs.nth(index).click()
+        page.wait_for_function(
+            "(i) => document.querySelectorAll('#sa-tabs [role=tab]')[i].getAttribute('aria-selected') === 'true'",
+            arg=index,
+        )
+        page.wait_for_timeout(300)  # the tab's content renders after the selection
+        found[f"tab-{slug(name)}"] = blocking(run_axe(page, f"tab-{slug(name)}", out))
+
+    # The chat once more with an answer and its sources on screen.
+    tabs.first.click()
+    box = page.locator("#sa-question textarea")
+    box.fill(QUESTION)
+    box.press("Enter")
+    last_answer(page).locator(".sa-source").first.locator("summary").click()
+    found["chat-with-answer"] = blocking(run_axe(page, "chat-with-answer", out))
+
+    statement = page.context.new_page()
+    assert statement.goto(f"{live_server.url}/barrierefreiheit").status == 200
+    found["barrierefreiheit"] = blocking(run_axe(statement, "barrierefreiheit", out))
+
+    failing = {view: rules for view, rules in found.items() if rules}
+    assert not failing, f"serious/critical axe violations per view: {failing}"
+
+
+def test_the_page_is_german_and_links_the_accessibility_statement(page, live_server):  # noqa: F811
+    assert page.evaluate("document.documentElement.lang") == "de"
+    link = page.locator(".sa-footer a[href$='/barrierefreiheit']")
+    assert link.inner_text() == "Erklärung zur Barrierefreiheit"
+    link.click()
+    page.wait_for_url("**/barrierefreiheit")
+    assert page.evaluate("document.documentElement.lang") == "de"
+    headings = page.locator("h2").all_inner_texts()
+    for part in ("Stand der Vereinbarkeit", "Nicht barrierefreie Inhalte", "Erstellung dieser Erklärung",
+                 "Kontakt", "Durchsetzungsverfahren"):  # fmt: skip
+        assert any(part in h for h in headings), f"{part!r} missing in {headings}"
+    assert page.locator("#en[lang=en] h2").inner_text() == "Accessibility statement (English)"
+
+
+def test_answers_are_announced_through_a_polite_live_region(page):  # noqa: F811
+    box = page.locator("#sa-question textarea")
+    box.fill(QUESTION)
+    box.press("Enter")
+    answer = last_answer(page).locator(".sa-answer").inner_text().strip()
+    live = page.locator("#sa-live")
+    page.wait_for_function(
+        "(text) => document.getElementById('sa-live').textContent.includes(text)", arg=answer[:60]
+    )
+    assert live.get_attribute("aria-live") == "polite"
+    assert " ".join(answer.split()) in " ".join(live.inner_text().split())
+    # Only the live region speaks: the chat log itself would read out every streamed piece.
+    speaking = page.evaluate(
+        """(text) => [...document.querySelectorAll('[aria-live=polite], [aria-live=assertive], [role=log]:not([aria-live=off])')]
+             .filter(e => e.textContent.includes(text)).map(e => e.id || e.className)""",
+        answer[:60],
+    )
+    assert speaking == ["sa-live"]
+
+
+# The element that has focus, described for assertions and failure messages.
+FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  return {tag: e.tagName.toLowerCase(), id: e.id, label: e.getAttribute('aria-label') || '',
+    text: (e.innerText || e.value || '').trim().slice(0, 60), role: e.getAttribute('role') || '',
+    inside: (e.closest('[id^=sa-]') || {}).id || '', source: !!e.closest('.sa-source'),
+    open: e.parentElement && e.parentElement.open, outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"""
+
+
+def tab_until(
+    page,  # noqa: F811 (the page fixture, passed on)
+    matches,
+    key: str = "Tab",
+    limit: int = 80,
+) -> dict:
+    """Presses ``key`` until the focused element satisfies ``matches`` (at most ``limit`` times)."""
+    visited = []
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused = page.evaluate(FOCUSED)
+        visited.append(focused)
+        if focused and matches(focused):
+            return focused
+    raise AssertionError(f"never reached by {key}; the last stops: {visited[-12:]}")
+
+
+def assert_focus_visible(focused: dict) -> None:
+    assert focused["outline"] not in ("none", "") and focused["width"] >= 2, f"focus not visible on {focused}"
+
+
+def test_keyboard_only_ask_open_source_new_conversation_upload(page, tmp_path):  # noqa: F811
+    # Ask: the question box is reached with Tab, the question typed and sent with Enter.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    box = tab_until(page, lambda f: f["inside"] == "sa-question" and f["tag"] == "textarea")
+    assert_focus_visible(box)
+    page.keyboard.type(QUESTION)
+    page.keyboard.press("Enter")
+    last_answer(page)
+    # Gradio disables the box while answering; focus must come back to it, not fall to the page start.
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#sa-question')")
+
+    # Open a source: back from the question box to the last answer's sources, then Enter.
+    source = tab_until(page, lambda f: f["source"] and f["tag"] == "summary", key="Shift+Tab")
+    assert_focus_visible(source)
+    assert not source["open"]
+    page.keyboard.press("Enter")
+    assert page.evaluate(FOCUSED)["open"], "Enter opens the focused source"
+    assert last_answer(page).locator(".sa-source[open] .sa-passage mark").first.is_visible()
+
+    # New conversation: the chat's clear button, then focus is back in the question box.
+    clear = tab_until(
+        page, lambda f: f["inside"] == "sa-chatbot" and re.search(r"clear|löschen|leeren", f["label"], re.I)
+    )
+    assert_focus_visible(clear)
+    page.keyboard.press("Enter")
+    page.locator("#sa-chatbot .sa-answer").first.wait_for(state="detached")
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#sa-question')")
+
+    # Upload: to the tab list, on to "Dokumente", into the upload area; Enter opens the file chooser.
+    tab = tab_until(page, lambda f: f["role"] == "tab", key="Shift+Tab")
+    assert_focus_visible(tab)
+    tab_until(page, lambda f: f["role"] == "tab" and f["text"] == "Dokumente")
+    page.keyboard.press("Enter")
+    page.locator("#sa-upload-files").wait_for()
+    upload = tab_until(page, lambda f: f["inside"] == "sa-upload-files" and f["tag"] == "button")
+    assert_focus_visible(upload)
+    (tmp_path / "notiz.txt").write_text("Eine Notiz zur Tastaturbedienung.", encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(tmp_path / "notiz.txt")
+    page.locator("#sa-upload-files").get_by_label("notiz.txt").wait_for()
