@@ -34,7 +34,7 @@ Translations = list[tuple[Any, Callable[[str], Any]]]
 @dataclass
 class DocumentsTab:
     table: gr.Dataframe
-    document: gr.Dropdown
+    document: gr.Radio
 
 
 def table_value(documents: list[DocumentInfo], language: str) -> dict[str, Any]:
@@ -92,7 +92,10 @@ def build_documents_tab(
             upload_result = gr.HTML(elem_id="sa-upload-result")
         with gr.Column(elem_classes="sa-panel", min_width=320):
             manage_heading = gr.Markdown(f"### {t('de', 'manage_heading')}")
-            document = gr.Dropdown(label=t("de", "manage_document"), choices=[], elem_id="sa-manage-document")
+            # Radio buttons, not Gradio's dropdown: screen readers miss its options (gradio #10532, #12855).
+            document = gr.Radio(
+                label=t("de", "manage_document"), choices=[], elem_id="sa-manage-document", elem_classes="sa-picker"
+            )
             replacement = gr.File(
                 label=t("de", "replace_file"),
                 file_count="single",
