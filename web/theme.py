@@ -71,6 +71,7 @@ def build_theme() -> gr.themes.Base:
         button_cancel_text_color="#b42318",
         button_cancel_background_fill_hover="#fef3f2",
         link_text_color="*primary_600",
+        link_text_color_dark="*primary_300",  # primary_500 reaches only 3.5:1 on the dark background
         color_accent_soft="*primary_50",
     )
 

@@ -11,7 +11,8 @@ import re
 import pytest
 
 from tests.e2e.axe import blocking, run_axe
-from tests.e2e.test_browser import browser, last_answer, page  # noqa: F401 (fixtures)
+from tests.e2e.conftest import READER_KEY
+from tests.e2e.test_browser import browser, last_answer, log_in, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 
@@ -24,19 +25,24 @@ def slug(name: str) -> str:
     ).strip("-")
 
 
-def test_every_view_has_no_serious_or_critical_axe_violations(browser, page, live_server, artifacts):  # noqa: F811
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_view_has_no_serious_or_critical_axe_violations(browser, live_server, artifacts, scheme):  # noqa: F811
+    """Gradio follows the system's colour scheme, so both schemes must meet the contrast rules."""
     out = artifacts / "axe"
+    suffix = "" if scheme == "light" else "-dark"
     found: dict[str, list[str]] = {}
+    context = browser.new_context(locale="de-DE", color_scheme=scheme, viewport={"width": 1366, "height": 900})
+    page = context.new_page()  # noqa: F811 (not the fixture: this one has the colour scheme)
+    page.set_default_timeout(30_000)
 
-    # The login form, in a fresh context (the server has keys, so the UI asks for them first).
-    context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
-    login = context.new_page()
-    login.goto(live_server.url)
-    login.locator("input[type=password]").wait_for()
-    found["login"] = blocking(run_axe(login, "login", out))
-    context.close()
+    # The login form (the server has keys, so the UI asks for them first).
+    page.goto(live_server.url)
+    page.locator("input[type=password]").wait_for()
+    found[f"login{suffix}"] = blocking(run_axe(page, f"login{suffix}", out))
+    log_in(page, READER_KEY)
 
     tabs = page.locator("#sa-tabs [role=tab]")
+    tabs.first.wait_for()
     names = [name.strip() for name in tabs.all_inner_texts()]
     assert len(names) >= 3, f"expected the chat, documents and reports tabs at least, found {names}"
     for index, name in enumerate(names):
@@ -46,7 +52,8 @@ def test_every_view_has_no_serious_or_critical_axe_violations(browser, page, liv
             arg=index,
         )
         page.wait_for_timeout(300)  # the tab's content renders after the selection
-        found[f"tab-{slug(name)}"] = blocking(run_axe(page, f"tab-{slug(name)}", out))
+        view = f"tab-{slug(name)}{suffix}"
+        found[view] = blocking(run_axe(page, view, out))
 
     # The chat once more with an answer and its sources on screen.
     tabs.first.click()
@@ -54,11 +61,12 @@ def test_every_view_has_no_serious_or_critical_axe_violations(browser, page, liv
     box.fill(QUESTION)
     box.press("Enter")
     last_answer(page).locator(".sa-source").first.locator("summary").click()
-    found["chat-with-answer"] = blocking(run_axe(page, "chat-with-answer", out))
+    found[f"chat-with-answer{suffix}"] = blocking(run_axe(page, f"chat-with-answer{suffix}", out))
 
-    statement = page.context.new_page()
+    statement = context.new_page()
     assert statement.goto(f"{live_server.url}/barrierefreiheit").status == 200
-    found["barrierefreiheit"] = blocking(run_axe(statement, "barrierefreiheit", out))
+    found[f"barrierefreiheit{suffix}"] = blocking(run_axe(statement, f"barrierefreiheit{suffix}", out))
+    context.close()
 
     failing = {view: rules for view, rules in found.items() if rules}
     assert not failing, f"serious/critical axe violations per view: {failing}"
@@ -129,6 +137,9 @@ def assert_focus_visible(focused: dict) -> None:
 
 
 def test_keyboard_only_ask_open_source_new_conversation_upload(page, tmp_path):  # noqa: F811
+    # Playwright turns file-chooser interception on without waiting for the browser; a listener
+    # this early makes sure it is on before Enter opens the chooser at the end of the walk.
+    page.on("filechooser", lambda chooser: None)
     # Ask: the question box is reached with Tab, the question typed and sent with Enter.
     page.locator("body").click(position={"x": 5, "y": 5})
     box = tab_until(page, lambda f: f["inside"] == "sa-question" and f["tag"] == "textarea")
