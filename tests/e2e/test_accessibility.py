@@ -86,6 +86,14 @@ def test_the_page_is_german_and_links_the_accessibility_statement(page, live_ser
     assert page.locator("#en[lang=en] h2").inner_text() == "Accessibility statement (English)"
 
 
+def test_the_page_language_follows_the_language_switch(page):  # noqa: F811
+    page.locator("#sa-language").get_by_text("English").click()
+    page.get_by_role("tab", name="Documents").wait_for()
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    page.locator("#sa-language").get_by_text("Deutsch").click()
+    page.wait_for_function("() => document.documentElement.lang === 'de'")
+
+
 def test_answers_are_announced_through_a_polite_live_region(page):  # noqa: F811
     box = page.locator("#sa-question textarea")
     box.fill(QUESTION)
