@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test test-fast test-integration test-chroma-server setup setup-test browser ocr bench lint clean
+.PHONY: run test test-fast test-integration test-chroma-server setup setup-test browser ocr axe bench lint clean
 
 run: setup ## install, ingest the bundled corpus if the store is empty, start the assistant
 	$(BIN)/assistant run --host $(HOST) --port $(PORT)
 
-test: setup-test browser ocr ## install and run the whole test suite (what CI runs), then the server tier
+test: setup-test browser ocr axe ## install and run the whole test suite (what CI runs), then the server tier
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-chroma-server
 
@@ -56,6 +56,18 @@ ocr: ## Debian's Tesseract (German, English) and poppler's pdftoppm: text for sc
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils >/dev/null; }
+
+# axe-core, the accessibility checker the browser tests inject into the page (BITV 2.0 / WCAG 2.1 AA).
+# Pinned, into a project-local directory; Debian's nodejs/npm only when npm is missing.
+AXE_VERSION ?= 4.14.1
+AXE_DIR := .cache/node
+axe: ## axe-core from npm for the accessibility tests (tests/e2e/test_accessibility.py)
+	@test -f $(AXE_DIR)/node_modules/axe-core/axe.min.js \
+	  && grep -q '"version": "$(AXE_VERSION)"' $(AXE_DIR)/node_modules/axe-core/package.json || { \
+	  command -v npm >/dev/null 2>&1 || { \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }; \
+	  mkdir -p $(AXE_DIR) && npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION); }
 
 bench: setup ## retrieval quality and latency figures
 	$(BIN)/python bench/answers.py

@@ -169,9 +169,11 @@ TEXTS: dict[str, dict[Language, str]] = {
     "passage": {"de": "1 Abschnitt", "en": "1 passage"},
     "footer": {
         "de": "Antworten sind wörtliche Zitate aus den aufgenommenen Dokumenten. "
-        'Für Programme: <a href="/docs">HTTP-API</a> · <a href="?view=api">Gradio-API</a>',
+        'Für Programme: <a href="/docs">HTTP-API</a> · <a href="?view=api">Gradio-API</a> · '
+        '<a href="/barrierefreiheit">Erklärung zur Barrierefreiheit</a>',
         "en": "Answers are verbatim quotes from the ingested documents. "
-        'For programs: <a href="/docs">HTTP API</a> · <a href="?view=api">Gradio API</a>',
+        'For programs: <a href="/docs">HTTP API</a> · <a href="?view=api">Gradio API</a> · '
+        '<a href="/barrierefreiheit#en">Accessibility statement</a>',
     },
     "empty_question": {
         "de": "Bitte stellen Sie eine Frage.",

@@ -68,6 +68,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     import gradio as gr
 
     from web import build_ui
+    from web.page_head import PageHead
     from web.theme import CSS_PATH, build_theme
 
     options = ServerOptions.from_settings(settings)
@@ -91,6 +92,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     install_error_handlers(app)
     # Innermost: rate limit and CORS preflight come before the method check, as for any request.
     app.add_middleware(MethodCheck)
+    app.add_middleware(PageHead)  # the accessibility script, on the login form too
     app.add_middleware(JsonTooLarge)
     if options.rate_limit_per_minute:
         app.add_middleware(RateLimit, per_minute=options.rate_limit_per_minute, burst=options.rate_limit_burst)

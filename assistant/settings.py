@@ -144,6 +144,10 @@ class Settings(BaseSettings):
         default=None,
         description="The web UI asks for a name and an API key first; default: on whenever API keys are configured.",
     )
+    accessibility_contact: str = Field(
+        default="",
+        description="Feedback contact of the accessibility statement at /barrierefreiheit (e-mail address or URL).",
+    )
     upload_job_files: int = Field(default=5, ge=1, description="Uploads with more files run as a background job.")
     upload_job_mb: float = Field(default=20.0, gt=0, description="Uploads larger than this run as a background job.")
     max_upload_files: int = Field(default=50, ge=1, description="Most files in one upload.")

@@ -34,7 +34,7 @@ Translations = list[tuple[Any, Callable[[str], Any]]]
 @dataclass
 class DocumentsTab:
     table: gr.Dataframe
-    document: gr.Dropdown
+    document: gr.Radio
 
 
 def table_value(documents: list[DocumentInfo], language: str) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def build_documents_tab(
     """Renders the tab's content; returns its components and the upload/replace/remove wiring step."""
     extensions = sorted(SUPPORTED_EXTENSIONS)
     with gr.Row(equal_height=True, elem_classes="sa-table-head"):
-        heading = gr.Markdown(f"### {t('de', 'documents_heading')}")
+        heading = gr.Markdown(f"## {t('de', 'documents_heading')}")
         refresh = gr.Button(t("de", "refresh"), size="sm", variant="secondary", scale=0, min_width=140, elem_id="sa-refresh")
     table = gr.Dataframe(
         value=table_value([], "de"),
@@ -77,7 +77,7 @@ def build_documents_tab(
     )
     with gr.Row(equal_height=False):
         with gr.Column(elem_classes="sa-panel", min_width=320):
-            upload_heading = gr.Markdown(f"#### {t('de', 'upload_heading')}")
+            upload_heading = gr.Markdown(f"### {t('de', 'upload_heading')}")
             files = gr.File(
                 label=t("de", "upload_files"),
                 file_count="multiple",
@@ -91,8 +91,11 @@ def build_documents_tab(
             upload = gr.Button(t("de", "upload_button"), variant="primary", elem_id="sa-upload")
             upload_result = gr.HTML(elem_id="sa-upload-result")
         with gr.Column(elem_classes="sa-panel", min_width=320):
-            manage_heading = gr.Markdown(f"#### {t('de', 'manage_heading')}")
-            document = gr.Dropdown(label=t("de", "manage_document"), choices=[], elem_id="sa-manage-document")
+            manage_heading = gr.Markdown(f"### {t('de', 'manage_heading')}")
+            # Radio buttons, not Gradio's dropdown: screen readers miss its options (gradio #10532, #12855).
+            document = gr.Radio(
+                label=t("de", "manage_document"), choices=[], elem_id="sa-manage-document", elem_classes="sa-picker"
+            )
             replacement = gr.File(
                 label=t("de", "replace_file"),
                 file_count="single",
@@ -111,15 +114,15 @@ def build_documents_tab(
             manage_result = gr.HTML(elem_id="sa-manage-result")
 
     translations += [
-        (heading, lambda lang: gr.update(value=f"### {t(lang, 'documents_heading')}")),
+        (heading, lambda lang: gr.update(value=f"## {t(lang, 'documents_heading')}")),
         (refresh, lambda lang: gr.update(value=t(lang, "refresh"))),
         (key, lambda lang: gr.update(label=t(lang, "editor_key"), info=t(lang, "editor_key_info"))),
-        (upload_heading, lambda lang: gr.update(value=f"#### {t(lang, 'upload_heading')}")),
+        (upload_heading, lambda lang: gr.update(value=f"### {t(lang, 'upload_heading')}")),
         (files, lambda lang: gr.update(label=t(lang, "upload_files"))),
         (region, lambda lang: gr.update(label=t(lang, "upload_region"))),
         (doc_type, lambda lang: gr.update(label=t(lang, "upload_type"))),
         (upload, lambda lang: gr.update(value=t(lang, "upload_button"))),
-        (manage_heading, lambda lang: gr.update(value=f"#### {t(lang, 'manage_heading')}")),
+        (manage_heading, lambda lang: gr.update(value=f"### {t(lang, 'manage_heading')}")),
         (document, lambda lang: gr.update(label=t(lang, "manage_document"))),
         (replacement, lambda lang: gr.update(label=t(lang, "replace_file"))),
         (replace, lambda lang: gr.update(value=t(lang, "replace_button"))),

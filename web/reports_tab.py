@@ -26,15 +26,19 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ReportsTab:
-    summary_document: gr.Dropdown
-    compare_documents: gr.Dropdown
+    summary_document: gr.Radio
+    compare_documents: gr.CheckboxGroup
 
 
 def build_reports_tab(container: Container, language: gr.Radio, translations: Translations) -> ReportsTab:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            summary_heading = gr.Markdown(f"### {t('de', 'summary_section')}")
-            document = gr.Dropdown(label=t("de", "filter_document"), choices=[], elem_id="sa-summary-document")
+            summary_heading = gr.Markdown(f"## {t('de', 'summary_section')}")
+            # Radio buttons and checkboxes, not Gradio's dropdown: screen readers miss its options
+            # (gradio #10532, #12855). The comparison service refuses more than four documents itself.
+            document = gr.Radio(
+                label=t("de", "filter_document"), choices=[], elem_id="sa-summary-document", elem_classes="sa-picker"
+            )
             length = gr.Radio(
                 choices=_lengths("de"), value="short", label=t("de", "summary_length"), elem_id="sa-summary-length"
             )
@@ -42,11 +46,10 @@ def build_reports_tab(container: Container, language: gr.Radio, translations: Tr
             summary_out = gr.Markdown(elem_id="sa-summary", latex_delimiters=[])
             summary_file = gr.File(label=t("de", "download_docx"), interactive=False, elem_id="sa-summary-file")
         with gr.Column(scale=1, min_width=320):
-            compare_heading = gr.Markdown(f"### {t('de', 'compare_section')}")
-            documents = gr.Dropdown(
-                label=t("de", "compare_documents"), choices=[], multiselect=True, max_choices=4,
-                elem_id="sa-compare-documents",
-            )  # fmt: skip
+            compare_heading = gr.Markdown(f"## {t('de', 'compare_section')}")
+            documents = gr.CheckboxGroup(
+                label=t("de", "compare_documents"), choices=[], elem_id="sa-compare-documents", elem_classes="sa-picker"
+            )
             topic = gr.Textbox(label=t("de", "compare_topic"), placeholder="Digitalisierung", elem_id="sa-compare-topic")
             compare = gr.Button(t("de", "compare_button"), variant="primary", elem_id="sa-compare")
             compare_out = gr.Markdown(elem_id="sa-comparison", latex_delimiters=[])
@@ -77,12 +80,12 @@ def build_reports_tab(container: Container, language: gr.Radio, translations: Tr
         api_visibility="private", concurrency_limit=2,
     )  # fmt: skip
     translations += [
-        (summary_heading, lambda lang: gr.update(value=f"### {t(lang, 'summary_section')}")),
+        (summary_heading, lambda lang: gr.update(value=f"## {t(lang, 'summary_section')}")),
         (document, lambda lang: gr.update(label=t(lang, "filter_document"))),
         (length, lambda lang: gr.update(label=t(lang, "summary_length"), choices=_lengths(lang))),
         (summarize, lambda lang: gr.update(value=t(lang, "summary_button"))),
         (summary_file, lambda lang: gr.update(label=t(lang, "download_docx"))),
-        (compare_heading, lambda lang: gr.update(value=f"### {t(lang, 'compare_section')}")),
+        (compare_heading, lambda lang: gr.update(value=f"## {t(lang, 'compare_section')}")),
         (documents, lambda lang: gr.update(label=t(lang, "compare_documents"))),
         (topic, lambda lang: gr.update(label=t(lang, "compare_topic"))),
         (compare, lambda lang: gr.update(value=t(lang, "compare_button"))),

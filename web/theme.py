@@ -11,6 +11,7 @@ import gradio as gr
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CSS_PATH = STATIC_DIR / "app.css"
+A11Y_JS_PATH = STATIC_DIR / "a11y.js"
 
 SYSTEM_FONTS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Liberation Sans", "Arial", "sans-serif")
 MONO_FONTS = ("ui-monospace", "SFMono-Regular", "DejaVu Sans Mono", "Liberation Mono", "Consolas", "monospace")
@@ -46,7 +47,7 @@ def build_theme() -> gr.themes.Base:
         body_background_fill="#f4f6f9",
         body_text_color="*neutral_800",
         # Darker than Gradio's default grey so secondary text keeps a 4.5:1 contrast (BITV / WCAG AA).
-        body_text_color_subdued="*neutral_500",
+        body_text_color_subdued="*neutral_600",
         block_background_fill="white",
         block_border_color="*neutral_200",
         block_shadow="none",
@@ -70,5 +71,11 @@ def build_theme() -> gr.themes.Base:
         button_cancel_text_color="#b42318",
         button_cancel_background_fill_hover="#fef3f2",
         link_text_color="*primary_600",
+        link_text_color_dark="*primary_300",  # primary_500 reaches only 3.5:1 on the dark background
         color_accent_soft="*primary_50",
     )
+
+
+def head_html() -> str:
+    """The page head's additions: the accessibility repairs of web/static/a11y.js, inline (no extra request)."""
+    return f"<script>{A11Y_JS_PATH.read_text(encoding='utf-8')}</script>"

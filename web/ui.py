@@ -86,7 +86,7 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
 def _chat_panel(container: Container, language: gr.Radio, translations: Translations) -> list[gr.Dropdown]:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=250, elem_classes="sa-filters"):
-            heading = gr.Markdown(f"#### {t('de', 'filters_heading')}")
+            heading = gr.Markdown(f"## {t('de', 'filters_heading')}")
             # Choices arrive per page load; custom values let API callers filter without a browser session.
             picker = {"multiselect": True, "choices": [], "allow_custom_value": True}
             region = gr.Dropdown(label=t("de", "filter_region"), elem_id="sa-filter-region", **picker)
@@ -130,7 +130,7 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
                 analytics_enabled=False,
             )
     translations += [
-        (heading, lambda lang: gr.update(value=f"#### {t(lang, 'filters_heading')}")),
+        (heading, lambda lang: gr.update(value=f"## {t(lang, 'filters_heading')}")),
         (region, lambda lang: gr.update(label=t(lang, "filter_region"))),
         (doc_type, lambda lang: gr.update(label=t(lang, "filter_type"))),
         (document, lambda lang: gr.update(label=t(lang, "filter_document"))),
@@ -152,7 +152,7 @@ def _examples(language: str) -> list[dict[str, str]]:
 
 def _header(language: str) -> str:
     return (
-        f'<div class="sa-brand"><div class="sa-brand-title">{html.escape(t(language, "page_title"))}</div>'
+        f'<div class="sa-brand"><h1 class="sa-brand-title">{html.escape(t(language, "page_title"))}</h1>'
         f'<div class="sa-brand-tagline">{html.escape(t(language, "tagline"))}</div></div>'
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from assistant.api import ask, compare, documents, export, health, openai_compat, summaries
+from assistant.api import accessibility, ask, compare, documents, export, health, openai_compat, summaries
 from assistant.api.options import ServerOptions
 
 API_PREFIX = "/api/v1"
@@ -13,6 +13,7 @@ OPENAI_PREFIX = "/v1"
 
 def include_routes(app: FastAPI, options: ServerOptions) -> None:
     app.include_router(health.router)
+    app.include_router(accessibility.router)
     api = APIRouter()
     api.include_router(ask.router)
     api.include_router(documents.build_router(options))

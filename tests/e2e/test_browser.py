@@ -213,11 +213,9 @@ def last_answer(page):
     return page.locator("#sa-chatbot .message-row, #sa-chatbot .message").filter(has=page.locator(".sa-answer")).last
 
 
-def choose(page, dropdown: str, option: str) -> None:
-    field = page.locator(f"{dropdown} input")
-    field.click()
-    field.fill(option[:12])
-    page.get_by_role("option", name=option).first.click()
+def choose(page, picker: str, option: str) -> None:
+    """Selects ``option`` in a document picker (radio buttons or checkboxes, by their visible label)."""
+    page.locator(picker).get_by_label(option).first.check()
 
 
 def _record_outside(url: str, outside: list[str]) -> None:
