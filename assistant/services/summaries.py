@@ -201,7 +201,7 @@ def as_answer(summary: Summary) -> Answer:
     citations = [
         Citation(
             n=s.n, document_id=s.document_id, title=s.title, section=s.section, page=s.page,
-            text=s.quote, score=1.0, highlights=[s.quote],
+            text=s.quote, chunk_id=s.chunk_id, score=1.0, highlights=[s.quote],
         )
         for s in summary.sources
     ]  # fmt: skip
