@@ -26,6 +26,7 @@ from assistant.services.embeddings import EmbeddingService
 from assistant.services.followup import build_rewriter
 from assistant.services.retrieval import FusionConfig, RetrievalService
 from assistant.services.summaries import SummaryService
+from assistant.services.viewer import ViewerService
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,10 @@ class Container:
     @cached_property
     def comparison(self) -> ComparisonService:
         return ComparisonService(self.documents, self.chat)
+
+    @cached_property
+    def viewer(self) -> ViewerService:
+        return ViewerService(self.store, self.documents)
 
     def encoder_provider(self) -> SentenceEncoder:
         return self.encoder
