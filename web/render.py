@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from assistant.api.formatting import citation_label
 from assistant.models import Answer, Citation, FileResult
+from web.source_page import source_url
 from web.texts import language_of, t
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -55,9 +56,18 @@ def _source(citation: Citation, language: str) -> str:
         f'<summary><span class="sa-n">{citation.n}</span>'
         f'<span class="sa-source-label"><span class="sa-title">{_e(citation.title)}</span>{where_html}</span></summary>'
         f'<div class="sa-passage">{highlighted(citation.text, citation.highlights)}</div>'
+        f"{_open_link(citation, language)}"
         f'<div class="sa-meta">{relevance} · ID {_e(citation.document_id)}</div>'
         f"</details>"
     )
+
+
+def _open_link(citation: Citation, language: str) -> str:
+    """A real link (keyboard, new tab, shareable) to the passage in its original document."""
+    if not citation.chunk_id:
+        return ""
+    url = source_url(citation.document_id, citation.chunk_id, citation.highlights, language)
+    return f'<a class="sa-open" href="{_e(url)}" target="_blank" rel="noopener">{_e(t(language, "open_source"))}</a>'
 
 
 def highlighted(text: str, highlights: Iterable[str]) -> str:

@@ -59,11 +59,11 @@ def page_text(path: Path, number: int) -> PageText:
                 if char in "\r\n" or char.isspace():
                     boxes.append(None)
                     continue
-                l, b, r, t = textpage.get_charbox(index)
-                if r <= l or t <= b:
+                x0, y0, x1, y1 = textpage.get_charbox(index)
+                if x1 <= x0 or y1 <= y0:
                     boxes.append(None)
                     continue
-                boxes.append(((l - left) / width, 1 - (t - bottom) / height, (r - left) / width, 1 - (b - bottom) / height))
+                boxes.append(((x0 - left) / width, 1 - (y1 - bottom) / height, (x1 - left) / width, 1 - (y0 - bottom) / height))
             return PageText(number, text, boxes)
         finally:
             document.close()
@@ -102,11 +102,11 @@ def render_png(path: Path, number: int, boxes: Sequence[Box] = (), width_px: int
         draw = ImageDraw.Draw(overlay)
         w, h = image.size
         pad = 2
+        # A bar in the left margin beside the marked lines, as a reader marks a passage in print.
+        margin = max(0.0, min(box[0] for box in boxes) * w - 12)
         for x0, y0, x1, y1 in boxes:
-            rect = (x0 * w - pad, y0 * h - pad, x1 * w + pad, y1 * h + pad)
-            draw.rectangle(rect, fill=HIGHLIGHT_FILL)
-            # A bar in the margin beside each line, as a reader marks a passage in print.
-            draw.rectangle((max(0, x0 * w - 10), rect[1], max(0, x0 * w - 7), rect[3]), fill=HIGHLIGHT_EDGE)
+            draw.rectangle((x0 * w - pad, y0 * h - pad, x1 * w + pad, y1 * h + pad), fill=HIGHLIGHT_FILL)
+            draw.rectangle((margin, y0 * h - pad, margin + 4, y1 * h + pad), fill=HIGHLIGHT_EDGE)
         image = Image.alpha_composite(image, overlay)
     out = io.BytesIO()
     image.convert("RGB").save(out, format="PNG", optimize=False)
