@@ -40,6 +40,11 @@ class Answer(BaseModel):
         default_factory=list,
         description="Answer-bearing phrases inside `answer` (a number, a date, a name), where they can be located.",
     )
+    searched_in: list[str] = Field(
+        default_factory=list,
+        description="Titles of the documents the question named and the search was restricted to (\"Gesucht in: …\"); "
+        "empty when all documents were searched.",
+    )
     related: list[Citation] = Field(
         default_factory=list,
         description=(
