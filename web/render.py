@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from assistant.api.formatting import citation_label
 from assistant.models import Answer, Citation, FileResult
 from web.source_page import source_url
+from web.tables import heading_html, is_table, table_html
 from web.texts import language_of, t
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -108,7 +109,13 @@ def upload_results_html(results: Sequence[FileResult], language: str = "de") -> 
 
 def _paragraphs(text: str, highlights: Iterable[str] = ()) -> str:
     blocks = [b for b in re.split(r"\n{2,}", text.strip()) if b.strip()]
-    return "".join(f"<p>{_markers(_breaks(_bold(_e(block), highlights)))}</p>" for block in blocks)
+    return "".join(_block(block, highlights) for block in blocks)
+
+
+def _block(block: str, highlights: Iterable[str]) -> str:
+    if is_table(block):  # a comparison
+        return table_html(block)
+    return heading_html(block) or f"<p>{_markers(_breaks(_bold(_e(block), highlights)))}</p>"
 
 
 def _bold(escaped: str, highlights: Iterable[str]) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 # A run shorter than this (letters and digits) is accepted only close to the previous run.
 MIN_FREE_RUN = 12
 NEAR = 1500  # how close "close" is, in letters and digits of the text
+_CLOSING = ".!?)\"“”»'"
 _SENTENCE_END = re.compile(r"(?<=[.!?;:·•])\s+|\n+")
 
 
@@ -28,6 +29,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:·•])\s+|\n+")
 class Normalised:
     letters: str  # the text's letters and digits, NFKC and case-folded
     origin: list[int]  # for each of them, its offset in the original text
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def normalise(text: str) -> Normalised:
             if folded.isalnum():
                 letters.append(folded)
                 origin.append(index)
-    return Normalised("".join(letters), origin)
+    return Normalised("".join(letters), origin, text)
 
 
 def _letters(text: str) -> str:
@@ -77,7 +79,7 @@ def locate(text: Normalised | str, quote: str) -> Location:
         letters = _letters(sentence)
         if not letters:
             continue
-        start = _find(target.letters, letters, last)
+        start = _near(target.letters, letters, last) if len(letters) < MIN_FREE_RUN else _find(target.letters, letters, last)
         if start >= 0:
             runs.append((start, start + len(letters)))
             found += len(letters)
@@ -142,6 +144,8 @@ def _spans(target: Normalised, runs: list[tuple[int, int]]) -> list[tuple[int, i
         if end <= start:
             continue
         first, after = target.origin[start], target.origin[end - 1] + 1
+        while after < len(target.text) and target.text[after] in _CLOSING and after - target.origin[end - 1] <= 2:
+            after += 1  # the sentence's full stop (and closing quote) belong to the mark
         if spans and start <= previous_end:
             spans[-1] = (spans[-1][0], max(after, spans[-1][1]))
         else:

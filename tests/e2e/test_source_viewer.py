@@ -135,6 +135,14 @@ def test_every_citation_of_a_set_of_answers_is_located(reader):
     assert [c for c in checked if not c[2]] == []
 
 
+def test_the_api_answer_names_the_documents_it_searched_in(reader):
+    body = answer(reader, "Wer stellt laut der DESH-Anleitung das TLS-Zertifikat bereit?")
+    assert body["searched_in"] == ["DESH – Anleitung zur Übermittlung von Sequenzdaten"]
+    assert body["answer"].startswith("Gesucht in: „DESH – Anleitung zur Übermittlung von Sequenzdaten“")
+    assert {c["document_id"] for c in body["citations"]} == {body["citations"][0]["document_id"]}
+    assert "searched_in" in answer(reader, "Welche Zukunftsthemen gibt es?") and answer(reader, "Welche Zukunftsthemen gibt es?")["searched_in"] == []
+
+
 def test_unknown_passages_and_pages_are_404(reader):
     citation = answer(reader, SEED_QUESTION)["citations"][0]
     other = "strategie-medizin-nrw" if citation["document_id"] != "strategie-medizin-nrw" else "kompetenzverbund-bw"
