@@ -21,9 +21,10 @@ def is_table(block: str) -> bool:
 def table_html(block: str) -> str:
     lines = block.strip().splitlines()
     head, rows = _cells(lines[0]), [_cells(line) for line in lines[2:]]
-    header = "".join(f'<th scope="col">{_cell(c)}</th>' for c in head)
+    # Inline widths: the aspect column stays legible beside long quotes, whatever the theme's CSS.
+    header = "".join(f'<th scope="col" style="text-align:left">{_cell(c)}</th>' for c in head)
     body = "".join(
-        "<tr>" + f'<th scope="row">{_cell(row[0])}</th>' + "".join(f"<td>{_cell(c)}</td>" for c in row[1:]) + "</tr>"
+        "<tr>" + f'<th scope="row" style="min-width:9em;text-align:left;vertical-align:top">{_cell(row[0])}</th>' + "".join(f'<td style="vertical-align:top">{_cell(c)}</td>' for c in row[1:]) + "</tr>"
         for row in rows
         if row
     )

@@ -187,3 +187,20 @@ def test_clicking_a_citation_opens_the_highlighted_source(browser, server, artif
         assert viewer.locator("#fundstelle").is_visible()  # scrolled to the first mark
     viewer.screenshot(path=artifacts / shot)
     context.close()
+
+
+def test_a_compare_question_in_the_chat_shows_the_table_with_sources(browser, server, artifacts):  # noqa: F811
+    context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 1500})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server.url)
+    log_in(page, READER_KEY)
+    ask(page, "Vergleiche NRW und Baden-Württemberg bei der Digitalisierung")
+    table = page.locator("#sa-chatbot table.sa-table").last
+    table.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    text = table.inner_text()
+    assert "Aspekt" in text and "Strategie Medizin in NRW" in text and "[1]" in text
+    assert page.locator("#sa-chatbot .sa-source").count() >= 1
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "10-chat-vergleich.png", full_page=True)
+    context.close()
