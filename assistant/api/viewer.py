@@ -15,7 +15,7 @@ from ingest.identity import is_valid_document_id
 
 router = APIRouter(tags=["Dokumente / documents"], dependencies=[Depends(require_reader)])
 
-_NOT_FOUND = error_responses(404, 503, s404="Unbekanntes Dokument, unbekannte Passage oder Seite (no such document, passage or page)")
+_NOT_FOUND = error_responses(404, 422, 503, s404="Unbekanntes Dokument, unbekannte Passage oder Seite (no such document, passage or page)")
 Chunk = Annotated[str, Query(max_length=300, description="`chunk_id` of a citation.")]
 Quotes = Annotated[
     list[str] | None,
