@@ -131,12 +131,15 @@ def _keyword_hit(text: str, topic: str) -> str | None:
 
 # -- (a) summaries -------------------------------------------------------------------------
 
-_ABSTRACT = re.compile(r"^(zusammenfassung|abstract|summary|kurzfassung|das wichtigste in kürze)\b", re.I)
+# A document's own summary: its "Zusammenfassung"/abstract, or a draft law's Vorblatt ("A. Problem und Ziel").
+_ABSTRACT = re.compile(r"^(?:[A-Z]\.\s*)?(zusammenfassung|abstract|summary|kurzfassung|das wichtigste in kürze|problem und ziel)\b", re.I)
 
 
-def summary_figures(container: Container) -> list[dict]:
+def summary_figures(container: Container, only: set[str] | None = None) -> list[dict]:
     rows = []
     for info in container.documents.list_documents():
+        if only and info.id not in only:
+            continue
         chunks = sorted(container.store.document_chunks(info.id), key=lambda c: int(c[0].metadata.get("position", 0)))
         sections = {c.metadata.get("section") for c, _ in chunks if c.metadata.get("section")}
         abstract = [c.text for c, _ in chunks if _ABSTRACT.match(str(c.metadata.get("section") or "").split(" > ")[-1])]
@@ -154,8 +157,14 @@ def summary_figures(container: Container) -> list[dict]:
         }
         if abstract:
             target = normalise("\n".join(abstract))
+            # Agreement: the share of the abstract's sentences the summary quotes too, and the share of
+            # the summary's statements that stand in the abstract.
+            quoted_text = normalise("\n".join(s.text for s in summary.statements))
+            sentences = [x for x in re.split(r"(?<=[.!?])\s+", "\n".join(abstract)) if len(x.split()) >= 6]
+            row["abstract_sentences"] = len(sentences)
+            row["abstract_recall"] = round(sum(locate(quoted_text, x).complete for x in sentences) / len(sentences), 3) if sentences else None
             agree = sum(locate(target, s.text).complete for s in summary.statements)
-            row["abstract_agreement"] = round(agree / len(summary.statements), 3) if summary.statements else 0.0
+            row["abstract_precision"] = round(agree / len(summary.statements), 3) if summary.statements else 0.0
         rows.append(row)
     return rows
 
@@ -179,6 +188,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--part", choices=["viewer", "summaries", "compare", "all"], default="all")
     parser.add_argument("--store", type=Path, default=None, help="keep the ingested stores here for re-runs")
+    parser.add_argument("--documents", nargs="*", default=None, help="summaries: only these document ids")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or Path(tmp)
@@ -188,8 +198,10 @@ def main() -> None:
             corpora["realdocs"] = realdocs(store, encoder)
         result: dict = {}
         if args.part in ("summaries", "all"):
-            result["summaries"] = {name: summary_figures(c) for name, c in corpora.items()}
-            result["summary_latency_100_pages"] = summary_latency_100_pages(store, encoder)
+            only = set(args.documents or ())
+            result["summaries"] = {name: summary_figures(c, only) for name, c in corpora.items()}
+            if not only:
+                result["summary_latency_100_pages"] = summary_latency_100_pages(store, encoder)
         if args.part in ("compare", "all"):
             result["compare"] = {"seed": compare_figures(corpora["seed"], [(SEED_PAIR, SEED_TOPICS)])}
             if "realdocs" in corpora:

@@ -100,10 +100,22 @@ class ChatService:
         else:
             whole = self.answerer.answer(question, language, retrieval)
             events = events_from_answer(self.in_parts(question, language, whole, filters, top_k) or whole)
-        if scope is not None:  # the reader learns first where was searched
-            yield AnswerEvent("token", text=phrase("searched_in", language, names=quoted(scope.titles, language)) + "\n\n")
+        if scope is None:
+            yield from events
+            return
+        # The reader learns first where was searched and, after a decline, that nothing else was.
+        yield AnswerEvent("token", text=phrase("searched_in", language, names=quoted(scope.titles, language)) + "\n\n")
+        held: AnswerEvent | None = None
         for event in events:
-            yield AnswerEvent("done", answer=searched_in(event.answer, scope, language)) if event.kind == "done" and event.answer else event
+            if event.kind == "citations":
+                held = event  # after the last token
+            elif event.kind == "done" and event.answer is not None:
+                if not event.answer.answered:
+                    yield AnswerEvent("token", text="\n\n" + _nothing_else(scope, language))
+                yield from [held] if held else []
+                yield AnswerEvent("done", answer=searched_in(event.answer, scope, language))
+            else:
+                yield event
 
     def summary_for(self, question: str) -> Answer | None:
         """The answer of another service when the question is its kind (a summary, a comparison)."""
@@ -111,8 +123,8 @@ class ChatService:
         return self.intents.route(question, self.language_of(question))
 
     def scoped(self, question: str, filters: Filters | dict | None) -> tuple[Scope | None, Filters | dict | None]:
-        """The documents the question names, as a document filter (unless documents are chosen already)."""
-        if self.scopes is None or normalize_filters(filters).get("document_id"):
+        """The documents the question names, as a document filter; filters chosen by hand win."""
+        if self.scopes is None or normalize_filters(filters):
             return None, filters
         scope = self.scopes.scope_of(self.validate(question))
         if scope is None:
@@ -186,8 +198,11 @@ def searched_in(answer: Answer, scope: Scope | None, language: Language) -> Answ
     """The answer that says where it searched; a decline says that only those documents were searched."""
     if scope is None:
         return answer
-    names = quoted(scope.titles, language)
-    lines = [phrase("searched_in", language, names=names)]
+    parts = [phrase("searched_in", language, names=quoted(scope.titles, language)), answer.answer]
     if not answer.answered:
-        lines.append(phrase("searched_in_nothing", language, names=names))
-    return answer.model_copy(update={"answer": "\n\n".join([*lines, answer.answer]), "searched_in": scope.titles})
+        parts.append(_nothing_else(scope, language))
+    return answer.model_copy(update={"answer": "\n\n".join(parts), "searched_in": scope.titles})
+
+
+def _nothing_else(scope: Scope, language: Language) -> str:
+    return phrase("searched_in_nothing", language, names=quoted(scope.titles, language))

@@ -6,9 +6,11 @@ documents: its title (whole), its file name, acronyms in the title or in bracket
 names, and the distinctive words of its title — words that no other document uses anywhere (a
 place, a programme's name), so that a topic word in a title ("Digitalisierung") does not narrow a
 question about that topic. A distinctive word counts only where the question refers to a
-document with it: after "laut", "in der", "im", … or before "Strategie", "Verordnung", ….
+document with it: after "laut", "in der", "im", … (a preposition, maybe with an article) or before
+"Strategie", "Verordnung", ….
 
-A question that names documents is answered from those documents alone, and the answer says
+A question that names documents is answered from those documents alone (unless filters were chosen
+by hand: those win), and the answer says
 where it searched ("Gesucht in: …"). The index is rebuilt when the store changes.
 """
 
@@ -43,7 +45,10 @@ LAENDER: dict[str, tuple[str, ...]] = {
 }
 # Two-letter codes are common words or units elsewhere; in a question only these count.
 _QUESTION_ABBREVIATIONS = {"BW", "BaWü", "NRW", "NDS", "RLP", "MV", "LSA"}
-_REFERRING = {"laut", "gemäß", "nach", "in", "im", "ins", "aus", "der", "dem", "des", "die", "zur", "zum", "vom", "beim", "von"}
+# A document is referred to after a preposition, with at most an article between: "laut der …",
+# "im …", "in der Ulmer Strategie". An article alone ("den Kompetenzverbund") names the topic.
+_REFERRING = {"laut", "gemäß", "nach", "in", "im", "ins", "aus", "zur", "zum", "vom", "beim", "von", "bei", "according"}
+_ARTICLES = {"der", "dem", "des", "die", "den", "das", "einer", "the"}
 _DOCUMENT_NOUNS = re.compile(
     r"^(strategie|verordnung|konzept|bericht|papier|dokument|anleitung|plan|programm|gesetz|leitfaden|"
     r"spezifikation|dokumentation|bulletin|entwurf|richtlinie|verbund|cluster)", re.I
@@ -149,6 +154,8 @@ def _names(entry: Names, question: str, tokens: list[str]) -> bool:
         if not any(token == w or (token.startswith(w) and token[len(w) :] in ("er", "s", "es", "en", "n", "ern")) for w in entry.words):
             continue
         before = lower[i - 1] if i else ""
+        if before in _ARTICLES and i > 1:
+            before = lower[i - 2]
         after = lower[i + 1] if i + 1 < len(lower) else ""
         if before in _REFERRING or _DOCUMENT_NOUNS.match(after):
             return True

@@ -54,15 +54,24 @@ def test_a_restriction_that_finds_nothing_says_so_instead_of_searching_everythin
     assert BW not in cited_documents(answer)  # nor the related passages come from elsewhere
 
 
-def test_a_document_filter_chosen_by_hand_wins_over_the_named_one(corpus_container):
-    answer = corpus_container.chat.ask("Welche Ziele werden in NRW verfolgt?", filters={"document_id": [BW]})
+@pytest.mark.parametrize("filters", [{"document_id": [BW]}, {"region": ["BW"]}])
+def test_filters_chosen_by_hand_win_over_the_named_document(corpus_container, filters):
+    answer = corpus_container.chat.ask("Welche Ziele werden in NRW verfolgt?", filters=filters)
     assert answer.searched_in == [] and cited_documents(answer) <= {BW}
 
 
-def test_the_stream_says_first_where_it_searched(corpus_container):
-    events = list(corpus_container.chat.stream("Welche Ziele werden in NRW verfolgt?"))
+def test_an_article_alone_does_not_make_a_title_word_a_reference(corpus_container):
+    answer = corpus_container.chat.ask("Wer koordiniert den Kompetenzverbund?")
+    assert answer.searched_in == [] and answer.answered
+
+
+@pytest.mark.parametrize("question", ["Welche Ziele werden in NRW verfolgt?", "Wie viel Geld stellt NRW für die Strategie bereit?"])
+def test_the_stream_says_first_where_it_searched_and_its_tokens_are_the_answer(corpus_container, question):
+    events = list(corpus_container.chat.stream(question))
     assert events[0].kind == "token" and events[0].text.startswith(f"Gesucht in: „{NRW_TITLE}“")
+    assert [e.kind for e in events[-2:]] == ["citations", "done"]
     done = events[-1].answer
+    assert done == corpus_container.chat.ask(question)
     assert done.searched_in == [NRW_TITLE] and "".join(e.text for e in events if e.kind == "token") == done.answer
 
 
