@@ -24,8 +24,11 @@ from assistant.services.comparison import ComparisonService
 from assistant.services.documents import DocumentService
 from assistant.services.embeddings import EmbeddingService
 from assistant.services.followup import build_rewriter
+from assistant.services.intents import IntentRouter
 from assistant.services.retrieval import FusionConfig, RetrievalService
+from assistant.services.scope import ScopeService
 from assistant.services.summaries import SummaryService
+from assistant.services.viewer import ViewerService
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,9 +100,15 @@ class Container:
 
     @cached_property
     def chat(self) -> ChatService:
+        intents = IntentRouter(self.summaries, self.scopes, lambda: self.comparison)
         return ChatService(
-            self.settings, self.retrieval, self.answerer, rewrite=build_rewriter(self.settings), summaries=self.summaries
-        )
+            self.settings, self.retrieval, self.answerer, rewrite=build_rewriter(self.settings),
+            summaries=self.summaries, intents=intents, scopes=self.scopes,
+        )  # fmt: skip
+
+    @cached_property
+    def scopes(self) -> ScopeService:
+        return ScopeService(self.store, self.documents)
 
     @cached_property
     def summaries(self) -> SummaryService:
@@ -109,6 +118,10 @@ class Container:
     @cached_property
     def comparison(self) -> ComparisonService:
         return ComparisonService(self.documents, self.chat)
+
+    @cached_property
+    def viewer(self) -> ViewerService:
+        return ViewerService(self.store, self.documents)
 
     def encoder_provider(self) -> SentenceEncoder:
         return self.encoder

@@ -209,6 +209,31 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "answer_heading": {"de": "Antwort", "en": "Answer"},
     "question_label": {"de": "Frage", "en": "Question"},
+    # ---------------------------------------------------------------- source viewer, "Gesucht in"
+    "open_source": {"de": "Im Original ansehen", "en": "View in the original"},
+    "source_page_title": {"de": "Fundstelle: {title}", "en": "Source: {title}"},
+    "source_download": {"de": "Originaldatei herunterladen ({name})", "en": "Download the original file ({name})"},
+    "source_page_alt": {
+        "de": "Seite {page} von „{title}“; die zitierte Stelle ist gelb markiert.",
+        "en": "Page {page} of “{title}”; the cited passage is marked in yellow.",
+    },
+    "source_page_caption": {"de": "Seite {page}", "en": "Page {page}"},
+    "source_page_text": {"de": "Text dieser Seite (zum Vorlesen und Kopieren)", "en": "Text of this page (for screen readers and copying)"},
+    "source_not_located": {
+        "de": "Die zitierte Stelle wurde im Dokument nicht vollständig gefunden; markiert ist nur, was gefunden wurde.",
+        "en": "The cited passage was not fully found in the document; only what was found is marked.",
+    },
+    "source_quote": {"de": "Zitiert", "en": "Quoted"},
+    "source_unavailable": {"de": "Diese Fundstelle gibt es nicht (mehr).", "en": "This passage does not exist (any more)."},
+    "source_login": {
+        "de": "Bitte zuerst im Assistenten anmelden (please sign in to the assistant first).",
+        "en": "Please sign in to the assistant first.",
+    },
+    "searched_in": {"de": "Gesucht in: {names}", "en": "Searched in: {names}"},
+    "searched_in_nothing": {
+        "de": "In {names} steht dazu nichts; die übrigen Dokumente wurden nicht durchsucht.",
+        "en": "{names} say nothing on this; the other documents were not searched.",
+    },
 }
 
 

@@ -20,6 +20,10 @@ class Citation(BaseModel):
         default=None, description='Position in a law of the quoted text, e.g. "§ 19 Abs. 1 Nr. 3".'
     )
     text: str = Field(description="The cited passage (the whole retrieved chunk).")
+    chunk_id: str | None = Field(
+        default=None,
+        description="The stored chunk of the passage: `GET /api/v1/documents/{document_id}/view?chunk=…` opens it.",
+    )
     score: float = Field(description="Retrieval relevance in [0, 1]; higher is better.")
     highlights: list[str] = Field(
         default_factory=list, description="Sentences of `text` that the answer quotes."
@@ -35,6 +39,11 @@ class Answer(BaseModel):
     highlights: list[str] = Field(
         default_factory=list,
         description="Answer-bearing phrases inside `answer` (a number, a date, a name), where they can be located.",
+    )
+    searched_in: list[str] = Field(
+        default_factory=list,
+        description="Titles of the documents the question named and the search was restricted to (\"Gesucht in: …\"); "
+        "empty when all documents were searched.",
     )
     related: list[Citation] = Field(
         default_factory=list,

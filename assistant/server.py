@@ -67,7 +67,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     # Imported here: Gradio takes seconds to import and quick CLI commands import this module.
     import gradio as gr
 
-    from web import build_ui
+    from web import build_ui, source_page
     from web.page_head import PageHead
     from web.theme import CSS_PATH, build_theme
 
@@ -104,6 +104,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
     include_routes(app, options)
+    app.include_router(source_page.router)  # the page the chat's citations open
     install_contract(app, settings.max_question_chars, options.max_upload_files)
     app.state.mcp = _mount_mcp(app, options)
     blocks = build_ui(app.state.container, options, app.state.api_keys)

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from assistant.api.formatting import citation_label
 from assistant.models import Answer, Citation, FileResult
+from web.source_page import source_url
+from web.tables import heading_html, is_table, table_html
 from web.texts import language_of, t
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -55,9 +57,18 @@ def _source(citation: Citation, language: str) -> str:
         f'<summary><span class="sa-n">{citation.n}</span>'
         f'<span class="sa-source-label"><span class="sa-title">{_e(citation.title)}</span>{where_html}</span></summary>'
         f'<div class="sa-passage">{highlighted(citation.text, citation.highlights)}</div>'
+        f"{_open_link(citation, language)}"
         f'<div class="sa-meta">{relevance} · ID {_e(citation.document_id)}</div>'
         f"</details>"
     )
+
+
+def _open_link(citation: Citation, language: str) -> str:
+    """A real link (keyboard, new tab, shareable) to the passage in its original document."""
+    if not citation.chunk_id:
+        return ""
+    url = source_url(citation.document_id, citation.chunk_id, citation.highlights, language)
+    return f'<a class="sa-open" href="{_e(url)}" target="_blank" rel="noopener">{_e(t(language, "open_source"))}</a>'
 
 
 def highlighted(text: str, highlights: Iterable[str]) -> str:
@@ -98,7 +109,13 @@ def upload_results_html(results: Sequence[FileResult], language: str = "de") -> 
 
 def _paragraphs(text: str, highlights: Iterable[str] = ()) -> str:
     blocks = [b for b in re.split(r"\n{2,}", text.strip()) if b.strip()]
-    return "".join(f"<p>{_markers(_breaks(_bold(_e(block), highlights)))}</p>" for block in blocks)
+    return "".join(_block(block, highlights) for block in blocks)
+
+
+def _block(block: str, highlights: Iterable[str]) -> str:
+    if is_table(block):  # a comparison
+        return table_html(block)
+    return heading_html(block) or f"<p>{_markers(_breaks(_bold(_e(block), highlights)))}</p>"
 
 
 def _bold(escaped: str, highlights: Iterable[str]) -> str:

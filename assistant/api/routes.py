@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from assistant.api import accessibility, ask, compare, documents, export, health, openai_compat, summaries
+from assistant.api import accessibility, ask, compare, documents, export, health, openai_compat, summaries, viewer
 from assistant.api.options import ServerOptions
 
 API_PREFIX = "/api/v1"
@@ -20,5 +20,6 @@ def include_routes(app: FastAPI, options: ServerOptions) -> None:
     api.include_router(summaries.router)
     api.include_router(compare.router)
     api.include_router(export.router)
+    api.include_router(viewer.router)
     app.include_router(api, prefix=API_PREFIX)
     app.include_router(openai_compat.router, prefix=OPENAI_PREFIX)

@@ -6,7 +6,9 @@ answer in parts replaces the whole one when it adds something: evidence from ano
 or a part that the documents do not cover (which the reader must be told).
 
 A question that asks for a summary of one named document ("Worum geht es in der Strategie Medizin in
-NRW?") is answered by the summary service, which alone decides whether a question is one.
+NRW?") or a comparison of named documents is answered by that service (``intents.py`` decides). A
+question that names documents ("laut der KHSFV", "in NRW") is answered from those alone, and the
+answer says so ("Gesucht in: …"; ``scope.py`` decides which).
 """
 
 from __future__ import annotations
@@ -17,14 +19,18 @@ from assistant.components.answerer.compose import citation, merge_parts
 from assistant.components.answerer.llm import AnswerEvent, events_from_answer, stream_answer
 from assistant.components.answerer.question import Parts, split_parts
 from assistant.filters import Filters, normalize_filters
+from assistant.i18n import quoted
+from assistant.i18n import text as phrase
 from assistant.language import Language, detect_language
 from assistant.models import Answer, Citation, Turn
 from assistant.services.followup import Rewrite, is_follow_up, standalone_query
+from assistant.services.intents import IntentRouter
 from assistant.services.retrieval import Retrieval, RetrievalService
+from assistant.services.scope import Scope, ScopeService
 from assistant.services.summaries import SummaryService
 from assistant.settings import Settings
 
-__all__ = ["ChatService", "QuestionError", "is_follow_up", "standalone_query"]
+__all__ = ["ChatService", "QuestionError", "is_follow_up", "searched_in", "standalone_query"]
 
 
 class QuestionError(ValueError):
@@ -39,12 +45,16 @@ class ChatService:
         answerer,
         rewrite: Rewrite | None = None,
         summaries: SummaryService | None = None,
+        intents: IntentRouter | None = None,
+        scopes: ScopeService | None = None,
     ) -> None:
         self.settings = settings
         self.retrieval = retrieval
         self.answerer = answerer
         # Asked for a summary of a named document, the summary service answers (it decides when).
         self.summaries = summaries
+        self.intents = intents or IntentRouter(summaries, None, lambda: None)
+        self.scopes = scopes  # which documents a question names
         # Without a language model, follow-ups borrow the previous question's words for retrieval.
         self.rewrite = rewrite or standalone_query
 
@@ -58,9 +68,10 @@ class ChatService:
         summary = self.summary_for(question)
         if summary is not None:
             return summary
+        scope, filters = self.scoped(question, filters)
         question, language, retrieval = self.prepare(question, history, filters, top_k)
         whole = self.answerer.answer(question, language, retrieval)
-        return self.in_parts(question, language, whole, filters, top_k) or whole
+        return searched_in(self.in_parts(question, language, whole, filters, top_k) or whole, scope, language)
 
     def search(
         self, query: str, filters: Filters | dict | None = None, top_k: int | None = None
@@ -82,18 +93,43 @@ class ChatService:
         if summary is not None:
             yield from events_from_answer(summary)
             return
+        scope, filters = self.scoped(question, filters)
         question, language, retrieval = self.prepare(question, history, filters, top_k)
         if split_parts(question) is None:
-            yield from stream_answer(self.answerer, question, language, retrieval)
+            events = stream_answer(self.answerer, question, language, retrieval)
+        else:
+            whole = self.answerer.answer(question, language, retrieval)
+            events = events_from_answer(self.in_parts(question, language, whole, filters, top_k) or whole)
+        if scope is None:
+            yield from events
             return
-        whole = self.answerer.answer(question, language, retrieval)
-        yield from events_from_answer(self.in_parts(question, language, whole, filters, top_k) or whole)
+        # The reader learns first where was searched and, after a decline, that nothing else was.
+        yield AnswerEvent("token", text=phrase("searched_in", language, names=quoted(scope.titles, language)) + "\n\n")
+        held: AnswerEvent | None = None
+        for event in events:
+            if event.kind == "citations":
+                held = event  # after the last token
+            elif event.kind == "done" and event.answer is not None:
+                if not event.answer.answered:
+                    yield AnswerEvent("token", text="\n\n" + _nothing_else(scope, language))
+                yield from [held] if held else []
+                yield AnswerEvent("done", answer=searched_in(event.answer, scope, language))
+            else:
+                yield event
 
     def summary_for(self, question: str) -> Answer | None:
-        if self.summaries is None:
-            return None
+        """The answer of another service when the question is its kind (a summary, a comparison)."""
         question = self.validate(question)
-        return self.summaries.for_question(question, self.language_of(question))
+        return self.intents.route(question, self.language_of(question))
+
+    def scoped(self, question: str, filters: Filters | dict | None) -> tuple[Scope | None, Filters | dict | None]:
+        """The documents the question names, as a document filter; filters chosen by hand win."""
+        if self.scopes is None or normalize_filters(filters):
+            return None, filters
+        scope = self.scopes.scope_of(self.validate(question))
+        if scope is None:
+            return None, filters
+        return scope, {**normalize_filters(filters), "document_id": scope.document_ids}
 
     def in_parts(
         self, question: str, language: Language, whole: Answer, filters: Filters | dict | None, top_k: int | None
@@ -156,3 +192,17 @@ class ChatService:
         if self.settings.answer_language != "auto":
             return self.settings.answer_language
         return detect_language(question)
+
+
+def searched_in(answer: Answer, scope: Scope | None, language: Language) -> Answer:
+    """The answer that says where it searched; a decline says that only those documents were searched."""
+    if scope is None:
+        return answer
+    parts = [phrase("searched_in", language, names=quoted(scope.titles, language)), answer.answer]
+    if not answer.answered:
+        parts.append(_nothing_else(scope, language))
+    return answer.model_copy(update={"answer": "\n\n".join(parts), "searched_in": scope.titles})
+
+
+def _nothing_else(scope: Scope, language: Language) -> str:
+    return phrase("searched_in_nothing", language, names=quoted(scope.titles, language))

@@ -27,7 +27,7 @@ from assistant.components.vector_store import ChunkStore
 from assistant.i18n import text as phrase
 from assistant.language import Language
 from assistant.models import Answer, Citation
-from assistant.report_types import DocumentProfile, Source, Statement, Summary, SummaryLength
+from assistant.report_types import Comparison, DocumentProfile, Source, Statement, Summary, SummaryLength
 from assistant.retrieval_types import StoredChunk
 from assistant.services.aspects import ASPECTS, aspects_of, date_in, is_strong, publisher_in
 from assistant.services.documents import DocumentService
@@ -196,12 +196,12 @@ def named_document(question: str, documents: list[tuple[str, str]]) -> str | Non
     return ranked[0][0]
 
 
-def as_answer(summary: Summary) -> Answer:
-    """A summary in the shape of a chat answer: its text, and one citation per quoted statement."""
+def as_answer(summary: Summary | Comparison) -> Answer:
+    """A summary (or comparison) in the shape of a chat answer: its text, and one citation per quote."""
     citations = [
         Citation(
             n=s.n, document_id=s.document_id, title=s.title, section=s.section, page=s.page,
-            text=s.quote, score=1.0, highlights=[s.quote],
+            text=s.quote, chunk_id=s.chunk_id, score=1.0, highlights=[s.quote],
         )
         for s in summary.sources
     ]  # fmt: skip

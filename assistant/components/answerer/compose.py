@@ -38,6 +38,7 @@ def citation(number: int, passage: Passage, highlights: Sequence[str]) -> Citati
         page_end=int(page_end) if page_end is not None and page_end != page else None,
         legal=_legal_position(meta.get("legal"), passage.text, highlights),
         text=passage.text,
+        chunk_id=passage.id,
         score=round(float(passage.score), 4),
         highlights=list(highlights),
     )

@@ -1,0 +1,191 @@
+"""Which documents a question names: "laut der KHSFV", "in der Ulmer Strategie", "in NRW".
+
+The name index is built from each document's metadata and opening, never from a list of known
+documents: its title (whole), its file name, acronyms in the title or in brackets in its opening
+("Coronavirus-Impfverordnung (CoronaImpfV)"), its region field and the Länder its title or opening
+names, and the distinctive words of its title — words that no other document uses anywhere (a
+place, a programme's name), so that a topic word in a title ("Digitalisierung") does not narrow a
+question about that topic. A distinctive word counts only where the question refers to a
+document with it: after "laut", "in der", "im", … (a preposition, maybe with an article) or before
+"Strategie", "Verordnung", ….
+
+A question that names documents is answered from those documents alone (unless filters were chosen
+by hand: those win), and the answer says
+where it searched ("Gesucht in: …"). The index is rebuilt when the store changes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from assistant.components.vector_store import ChunkStore
+from assistant.services.documents import DocumentService
+
+# The Länder with their usual short forms. Abbreviations count only in capitals, as whole words.
+LAENDER: dict[str, tuple[str, ...]] = {
+    "Baden-Württemberg": ("BW", "BaWü"),
+    "Bayern": ("BY",),
+    "Berlin": ("BE",),
+    "Brandenburg": ("BB",),
+    "Bremen": ("HB",),
+    "Hamburg": ("HH",),
+    "Hessen": ("HE",),
+    "Mecklenburg-Vorpommern": ("MV",),
+    "Niedersachsen": ("NI", "NDS"),
+    "Nordrhein-Westfalen": ("NRW", "NW"),
+    "Rheinland-Pfalz": ("RP", "RLP"),
+    "Saarland": ("SL",),
+    "Sachsen": ("SN",),
+    "Sachsen-Anhalt": ("ST", "LSA"),
+    "Schleswig-Holstein": ("SH",),
+    "Thüringen": ("TH",),
+}
+# Two-letter codes are common words or units elsewhere; in a question only these count.
+_QUESTION_ABBREVIATIONS = {"BW", "BaWü", "NRW", "NDS", "RLP", "MV", "LSA"}
+# A document is referred to after a preposition, with at most an article between: "laut der …",
+# "im …", "in der Ulmer Strategie". An article alone ("den Kompetenzverbund") names the topic.
+_REFERRING = {"laut", "gemäß", "nach", "in", "im", "ins", "aus", "zur", "zum", "vom", "beim", "von", "bei", "according"}
+_ARTICLES = {"der", "dem", "des", "die", "den", "das", "einer", "the"}
+_DOCUMENT_NOUNS = re.compile(
+    r"^(strategie|verordnung|konzept|bericht|papier|dokument|anleitung|plan|programm|gesetz|leitfaden|"
+    r"spezifikation|dokumentation|bulletin|entwurf|richtlinie|verbund|cluster)", re.I
+)
+_STOP = {"und", "oder", "der", "die", "das", "des", "dem", "den", "für", "von", "vom", "zur", "zum", "mit", "auf", "in", "im", "an", "zu", "the", "and", "of"}
+_ACRONYM = re.compile(r"\b(?=\w*[A-ZÄÖÜ]\w*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü][\wÄÖÜäöü]{1,14}\b")
+_BRACKETED = re.compile(r"\(([A-ZÄÖÜ][\wÄÖÜäöü-]{1,14})\)")
+_WORD = re.compile(r"[\wÄÖÜäöüß]+(?:-[\wÄÖÜäöüß]+)*")
+
+
+@dataclass
+class Names:
+    document_id: str
+    title: str
+    acronyms: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)  # distinctive title words, lower case
+
+
+@dataclass(frozen=True)
+class Scope:
+    document_ids: list[str]
+    titles: list[str]
+
+
+class ScopeService:
+    def __init__(self, store: ChunkStore, documents: DocumentService) -> None:
+        self.store = store
+        self.documents = documents
+        self._index: tuple[str, list[Names]] | None = None
+        self._lock = threading.Lock()
+
+    def scope_of(self, question: str, every: bool = False) -> Scope | None:
+        """The documents ``question`` names, or None when it names none (or every one, unless ``every``:
+        a comparison of all documents names them all, a restriction to all restricts nothing)."""
+        index = self.index()
+        tokens = _tokens(question)
+        named = [n for n in index if _names(n, question, tokens)]
+        if not named or (len(named) == len(index) and not every):
+            return None
+        return Scope([n.document_id for n in named], [n.title for n in named])
+
+    def index(self) -> list[Names]:
+        revision = self.store.revision()
+        with self._lock:
+            if self._index is not None and self._index[0] == revision:
+                return self._index[1]
+        names = self._build()
+        with self._lock:
+            self._index = (revision, names)
+        return names
+
+    def _build(self) -> list[Names]:
+        documents = self.documents.list_documents()
+        openings: dict[str, str] = {}
+        vocabulary: dict[str, set[str]] = {}
+        for ids, texts, metas in self.store.iter_live_chunks():
+            for _, text, meta in zip(ids, texts, metas, strict=True):
+                doc = str(meta.get("document_id"))
+                vocabulary.setdefault(doc, set()).update(w.lower() for w in _WORD.findall(text))
+                if int(meta.get("position", 0)) == 0:
+                    openings[doc] = text[:600]
+        title_words = Counter(w for d in documents for w in {x.lower() for x in _WORD.findall(d.title)})
+        used_by = Counter(w for words in vocabulary.values() for w in words)  # documents using each word
+        index = []
+        for d in documents:
+            opening = openings.get(d.id, "")
+            entry = Names(d.id, d.title)
+            stem = re.sub(r"\.\w+$", "", d.filename or "")
+            own = vocabulary.get(d.id, set())
+            # A title's acronym names the document only if no other document uses it ("RKI", "SARS" are
+            # topics); one the document defines in brackets ("(CoronaImpfV)") always does.
+            entry.acronyms = {
+                a for a in _ACRONYM.findall(d.title)
+                if len(a) >= 3 and a not in _QUESTION_ABBREVIATIONS and used_by[a.lower()] - (a.lower() in own) == 0
+            }  # fmt: skip
+            entry.acronyms |= set(_BRACKETED.findall(opening)) | set(_BRACKETED.findall(d.title))
+            if stem:
+                entry.acronyms.add(stem)
+            entry.regions = {_land(d.region) or d.region} if d.region else set()
+            entry.regions |= {land for land in LAENDER if _mentions_land(f"{d.title}\n{opening}", land, strict=True)}
+            entry.words = {
+                w.lower()
+                for w in _WORD.findall(d.title)
+                if len(w) >= 4 and w.lower() not in _STOP and not _DOCUMENT_NOUNS.match(w) and title_words[w.lower()] == 1
+                and used_by[w.lower()] - (w.lower() in own) == 0
+            }
+            index.append(entry)
+        return index
+
+
+def _names(entry: Names, question: str, tokens: list[str]) -> bool:
+    if _letters(entry.title) in _letters(question):
+        return True
+    if any(t in entry.acronyms or (t.endswith("s") and t[:-1] in entry.acronyms) for t in tokens):
+        return True
+    if any(_mentions_land(question, land) for land in entry.regions if land in LAENDER):
+        return True
+    if any(t == region for t in tokens for region in entry.regions if region not in LAENDER):
+        return True
+    lower = [t.lower() for t in tokens]
+    for i, token in enumerate(lower):
+        if not any(token == w or (token.startswith(w) and token[len(w) :] in ("er", "s", "es", "en", "n", "ern")) for w in entry.words):
+            continue
+        before = lower[i - 1] if i else ""
+        if before in _ARTICLES and i > 1:
+            before = lower[i - 2]
+        after = lower[i + 1] if i + 1 < len(lower) else ""
+        if before in _REFERRING or _DOCUMENT_NOUNS.match(after):
+            return True
+    return False
+
+
+def _tokens(question: str) -> list[str]:
+    """Words, and the parts of hyphenated ones ("VG250-Dokumentation": also "VG250")."""
+    tokens = []
+    for word in _WORD.findall(question):
+        tokens.append(word)
+        if "-" in word:
+            tokens += word.split("-")
+    return tokens
+
+
+def _mentions_land(text: str, land: str, strict: bool = False) -> bool:
+    name = re.escape(land).replace(r"\-", r"[-\s]?")
+    if re.search(rf"(?<![\w-]){name}(?![\w-])", text, re.I):
+        return True
+    shorts = LAENDER[land] if strict else [a for a in LAENDER[land] if a in _QUESTION_ABBREVIATIONS]
+    return any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text) for a in shorts if len(a) > 2 or not strict)
+
+
+def _land(region: str | None) -> str | None:
+    for land, shorts in LAENDER.items():
+        if region and (region.lower() == land.lower() or region in shorts):
+            return land
+    return None
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
