@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from assistant.api import accessibility, ask, compare, documents, export, health, openai_compat, summaries, viewer
+from assistant.api import (
+    accessibility,
+    ask,
+    compare,
+    documents,
+    export,
+    health,
+    openai_compat,
+    summaries,
+    viewer,
+)
 from assistant.api.options import ServerOptions
 
 API_PREFIX = "/api/v1"

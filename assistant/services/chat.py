@@ -68,10 +68,11 @@ class ChatService:
         summary = self.summary_for(question)
         if summary is not None:
             return summary
-        scope, filters = self.scoped(question, filters)
-        question, language, retrieval = self.prepare(question, history, filters, top_k)
+        scope, scoped = self.scoped(question, filters)
+        question, language, retrieval = self.prepare(question, history, scoped, top_k)
         whole = self.answerer.answer(question, language, retrieval)
-        return searched_in(self.in_parts(question, language, whole, filters, top_k) or whole, scope, language)
+        # A question in parts searches each part where that part points (``part_filters``).
+        return self.in_parts(question, language, whole, filters, top_k) or searched_in(whole, scope, language)
 
     def search(
         self, query: str, filters: Filters | dict | None = None, top_k: int | None = None
@@ -93,13 +94,17 @@ class ChatService:
         if summary is not None:
             yield from events_from_answer(summary)
             return
-        scope, filters = self.scoped(question, filters)
-        question, language, retrieval = self.prepare(question, history, filters, top_k)
+        scope, scoped = self.scoped(question, filters)
+        question, language, retrieval = self.prepare(question, history, scoped, top_k)
         if split_parts(question) is None:
             events = stream_answer(self.answerer, question, language, retrieval)
         else:
             whole = self.answerer.answer(question, language, retrieval)
-            events = events_from_answer(self.in_parts(question, language, whole, filters, top_k) or whole)
+            parted = self.in_parts(question, language, whole, filters, top_k)
+            if parted is not None:
+                yield from events_from_answer(parted)
+                return
+            events = events_from_answer(whole)
         if scope is None:
             yield from events
             return
@@ -132,9 +137,17 @@ class ChatService:
         return scope, {**normalize_filters(filters), "document_id": scope.document_ids}
 
     def in_parts(
-        self, question: str, language: Language, whole: Answer, filters: Filters | dict | None, top_k: int | None
+        self,
+        question: str,
+        language: Language,
+        whole: Answer,
+        filters: Filters | dict | None,
+        top_k: int | None,
     ) -> Answer | None:
-        """The answer part by part, when the question has parts and that adds to ``whole``."""
+        """The answer part by part, when the question has parts and that adds to ``whole``. A part
+        that names documents is searched in those, the others everywhere (``filters`` are the ones
+        chosen by hand): "Wie hoch ist die Vergütung nach der CoronaImpfV, und welche Kosten
+        erwartet der Referentenentwurf?" asks each document its own part."""
         parts: Parts | None = split_parts(question)
         if parts is None:
             return None
@@ -142,7 +155,7 @@ class ChatService:
         for number, part in enumerate(parts.questions):
             # A later clause ("… und wie viele gehören dazu?") borrows the first one's words.
             query = standalone_query(part, [Turn(role="user", content=parts.questions[0])]) if number else part
-            retrieval = self.retrieval.retrieve(query, top_k or self.settings.top_k, normalize_filters(filters))
+            retrieval = self.retrieval.retrieve(query, top_k or self.settings.top_k, self.part_filters(part, filters))
             answers.append(self.answerer.answer(part, language, retrieval))
         cited = {c.document_id for c in whole.citations}
         new_documents = any(a.answered and {c.document_id for c in a.citations} - cited for a in answers)
@@ -152,6 +165,11 @@ class ChatService:
         if not (distinct or new_documents or uncovered_part or (not whole.answered and any(a.answered for a in answers))):
             return None
         return merge_parts(list(zip(parts.labels, answers, strict=True)), language)
+
+    def part_filters(self, part: str, filters: Filters | dict | None) -> Filters:
+        """The documents one part of a question names, as a filter; filters chosen by hand win."""
+        _, scoped = self.scoped(part, filters)
+        return normalize_filters(scoped)
 
     def prepare(
         self,

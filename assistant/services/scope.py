@@ -51,8 +51,11 @@ _REFERRING = {"laut", "gemäß", "nach", "in", "im", "ins", "aus", "zur", "zum",
 _ARTICLES = {"der", "dem", "des", "die", "den", "das", "einer", "the"}
 _DOCUMENT_NOUNS = re.compile(
     r"^(strategie|verordnung|konzept|bericht|papier|dokument|anleitung|plan|programm|gesetz|leitfaden|"
-    r"spezifikation|dokumentation|bulletin|entwurf|richtlinie|verbund|cluster)", re.I
+    r"spezifikation|dokumentation|bulletin|entwurf|richtlinie|verbund|cluster|artikel|beitrag|article|report)", re.I
 )
+# A title word that is itself a kind of document ("Referentenentwurf", "Jahresbericht") names it
+# wherever it stands.
+_KIND_OF_DOCUMENT = re.compile(r"\w{3,}(?:entwurf|strategie|verordnung|bericht|konzept|leitfaden|richtlinie)$")
 _STOP = {"und", "oder", "der", "die", "das", "des", "dem", "den", "für", "von", "vom", "zur", "zum", "mit", "auf", "in", "im", "an", "zu", "the", "and", "of"}
 _ACRONYM = re.compile(r"\b(?=\w*[A-ZÄÖÜ]\w*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü][\wÄÖÜäöü]{1,14}\b")
 _BRACKETED = re.compile(r"\(([A-ZÄÖÜ][\wÄÖÜäöü-]{1,14})\)")
@@ -108,7 +111,8 @@ class ScopeService:
         for ids, texts, metas in self.store.iter_live_chunks():
             for _, text, meta in zip(ids, texts, metas, strict=True):
                 doc = str(meta.get("document_id"))
-                vocabulary.setdefault(doc, set()).update(w.lower() for w in _WORD.findall(text))
+                # hyphenated words with their parts: "SARS" in "SARS-CoV-2-Fälle" is used by this document
+                vocabulary.setdefault(doc, set()).update(w.lower() for w in _tokens(text))
                 if int(meta.get("position", 0)) == 0:
                     openings[doc] = text[:600]
         title_words = Counter(w for d in documents for w in {x.lower() for x in _WORD.findall(d.title)})
@@ -150,6 +154,12 @@ def _names(entry: Names, question: str, tokens: list[str]) -> bool:
     if any(t == region for t in tokens for region in entry.regions if region not in LAENDER):
         return True
     lower = [t.lower() for t in tokens]
+    for token in lower:  # "Nowcasting-Artikel": the word and a document noun; "Referentenentwurf": one word
+        first, _, last = token.partition("-")
+        if last and first in entry.words and _DOCUMENT_NOUNS.match(last.rsplit("-", 1)[-1]):
+            return True
+        if token in entry.words and _KIND_OF_DOCUMENT.search(token):
+            return True
     for i, token in enumerate(lower):
         if not any(token == w or (token.startswith(w) and token[len(w) :] in ("er", "s", "es", "en", "n", "ern")) for w in entry.words):
             continue

@@ -53,6 +53,7 @@ def test_a_count_is_no_article_and_no_sum_of_money():
     Beratungen …?" not by "einmalig 10 Euro"; "nur eine Gemeinde" and "25 Beratungen" count."""
     assert not has_count("Die Namen der Gemeinden stehen in einer Regionalsprache.", counted=("Gemeinden",))
     assert has_count("Nur eine Gemeinde hat einen sorbischen Namen.", counted=("Gemeinden",))
+    assert not has_count("Die Beratung zu SARS-CoV-2 und COVID-19 ist kostenlos.", counted=("Beratungen",))
     assert not has_count("Die Vergütung für eine Beratung beträgt einmalig 10 Euro.", "Wie viele Beratungen?", ("Beratungen",))
     assert has_count("Die Ausstattung beträgt 37,6 Mrd. $.", "Wie groß ist die Ausstattung?", ("Ausstattung",))
     assert has_count("Es wurden 25 Beratungen zu je 10 Euro abgerechnet.", "Wie viele Beratungen?", ("Beratungen",))

@@ -148,7 +148,8 @@ _MONEY_WORDS = re.compile(rf"^(?:{_CURRENCY}|geld|betrag\w*|kosten|mittel|summe\
 
 def has_count(text: str, question: str = "", counted: tuple[str, ...] = ()) -> bool:
     """Whether ``text`` holds a number that could count what a "wie viele N" question asks for:
-    a number of the ``number`` type that is not an indefinite article and, when the question counts
+    a number of the ``number`` type that is not an indefinite article, not part of a name
+    ("SARS-CoV-2") and, when the question counts
     things ("wie viele", "how many") other than money, not a sum of money ("Wie viele Beratungen …?"
     is not answered by "einmalig 10 Euro"; "Wie groß ist die Ausstattung?" is, by "37,6 Mrd. $")."""
     money_asked = not _HOW_MANY.search(question) or any(_MONEY_WORDS.match(word) for word in counted)
@@ -158,6 +159,8 @@ def has_count(text: str, question: str = "", counted: tuple[str, ...] = ()) -> b
         if _ARTICLE.match(phrase) and not _MAKES_A_COUNT.search(text[:start]):
             continue
         if any(s <= start and end <= e for s, e in money):
+            continue
+        if re.search(r"[^\W\d_]-$", text[:start]):  # part of a name: "SARS-CoV-2", "COVID-19"
             continue
         return True
     return False
