@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from assistant.api import ask, compare, documents, export, health, openai_compat, summaries
+from assistant.api import (
+    ask,
+    compare,
+    conversations,
+    documents,
+    export,
+    health,
+    openai_compat,
+    reports,
+    summaries,
+)
 from assistant.api.options import ServerOptions
 
 API_PREFIX = "/api/v1"
@@ -19,5 +29,7 @@ def include_routes(app: FastAPI, options: ServerOptions) -> None:
     api.include_router(summaries.router)
     api.include_router(compare.router)
     api.include_router(export.router)
+    api.include_router(conversations.router)
+    api.include_router(reports.router)
     app.include_router(api, prefix=API_PREFIX)
     app.include_router(openai_compat.router, prefix=OPENAI_PREFIX)
