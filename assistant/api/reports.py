@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -11,12 +12,16 @@ from pydantic import BaseModel
 
 from assistant.api import deps
 from assistant.api.auth import require_editor
+from assistant.api.errors import ApiError
 from assistant.api.schemas import EDITOR_ERRORS, error_responses
 
 router = APIRouter(tags=["Berichte / reports"], dependencies=[Depends(require_editor)], responses=EDITOR_ERRORS)
 
-Since = Query(default=None, description="Nur ab diesem Zeitpunkt (ISO 8601, UTC), einschließlich.")
-Until = Query(default=None, description="Nur vor diesem Zeitpunkt (ISO 8601, UTC).")
+# RFC 3339 with a time zone, as `format: date-time` says; a bare number is not a time here.
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_MOMENT = {"format": "date-time"}
+Since = Query(default=None, description="Nur ab diesem Zeitpunkt (RFC 3339, z. B. 2026-01-01T00:00:00Z).", json_schema_extra=_MOMENT)
+Until = Query(default=None, description="Nur vor diesem Zeitpunkt (RFC 3339).", json_schema_extra=_MOMENT)
 
 
 class ClosestDocument(BaseModel):
@@ -52,13 +57,13 @@ class AuditEntry(BaseModel):
 )
 async def gaps(
     request: Request,
-    since: datetime | None = Since,
-    until: datetime | None = Until,
+    since: str | None = Since,
+    until: str | None = Until,
     format: Literal["json", "csv"] = "json",  # noqa: A002 - the query parameter's name
 ):
     """Abgelehnte und negativ bewertete Fragen, ähnliche zusammengefasst, häufigste zuerst."""
     reports = deps.container(request).reports
-    since, until = _utc(since), _utc(until)
+    since, until = _moment(since, "since"), _moment(until, "until")
     if format == "csv":
         body = await deps.ask_thread(request, reports.gaps_csv, since, until)
         headers = {"Content-Disposition": 'attachment; filename="was-fehlt.csv"'}
@@ -67,13 +72,21 @@ async def gaps(
 
 
 @router.get("/audit", response_model=list[AuditEntry], responses=error_responses(422), summary="Änderungsprotokoll / audit trail")
-async def audit(request: Request, since: datetime | None = Since, until: datetime | None = Until) -> list[dict]:
+async def audit(request: Request, since: str | None = Since, until: str | None = Until) -> list[dict]:
     """Wer wann welches Dokument hinzugefügt, ersetzt oder entfernt hat; neueste zuerst."""
-    return await deps.ingest_thread(request, deps.container(request).audit.entries, _utc(since), _utc(until))
+    entries = deps.container(request).audit.entries
+    return await deps.ingest_thread(request, entries, _moment(since, "since"), _moment(until, "until"))
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    """Naive UTC, as stored."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
+def _moment(value: str | None, name: str) -> datetime | None:
+    """A query parameter's time as naive UTC (as stored), or 422."""
+    if value is None:
+        return None
+    try:
+        if not _RFC3339.match(value):
+            raise ValueError(value)
+        return datetime.fromisoformat(value.upper().replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+    except ValueError:
+        raise ApiError(
+            422, "invalid_time", f"„{name}“ ist kein Zeitpunkt wie 2026-01-01T00:00:00Z (not an RFC 3339 time)."
+        ) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -179,8 +179,10 @@ def test_the_gap_report_groups_similar_unanswered_questions_for_editors_only(ann
     down = next(g for g in groups if QUESTION in g["examples"])
     assert down["voted_down"] == 1 and down["comments"] == ["Zahl fehlt"]
 
-    tomorrow = (datetime.now() + timedelta(days=1)).date().isoformat()
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert edith.get("/api/v1/reports/gaps", params={"since": tomorrow}).json() == []
+    assert len(edith.get("/api/v1/reports/gaps", params={"since": "2000-01-01T00:00:00+01:00"}).json()) == len(groups)
+    assert edith.get("/api/v1/reports/gaps", params={"since": "1"}).status_code == 422
     assert edith.get("/api/v1/reports/gaps", params={"until": "2000-01-01T00:00:00Z"}).json() == []
 
     exported = edith.get("/api/v1/reports/gaps", params={"format": "csv"})
@@ -234,7 +236,7 @@ def test_conversations_survive_a_restart_and_old_ones_are_purged_at_start(tmp_pa
     # 91 days pass for one of them (the default retention is 90 days).
     database = Database(settings.database)
     with database.begin() as connection:
-        long_ago = datetime.now() - timedelta(days=91)
+        long_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=91)
         connection.execute(update(conversations).where(conversations.c.id == old).values(updated_at=long_ago))
     database.dispose()
 
