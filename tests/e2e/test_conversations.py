@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +18,7 @@ from sqlalchemy import select, update
 
 from assistant.components.database import Database
 from assistant.components.db_tables import conversations, feedback
+from tests.conftest import TEST_DATABASE_ENV
 from tests.e2e.conftest import MUSTERLAND, LiveServer, serve_live, server_settings
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +38,9 @@ def settings_for(data_dir):
         api_keys_reader=[ANNA, BEN],
         api_keys_editor=[EDITH],
         api_key_labels={"anna": ANNA, "ben": BEN, "edith": EDITH},
+        # The test client is its own single sign-on proxy.
+        trusted_user_header="X-Forwarded-User",
+        trusted_proxies=["127.0.0.1"],
     )
 
 
@@ -84,6 +89,12 @@ def with_history(client: httpx.Client, first: dict) -> dict:
 
 def same_answer(one: dict, other: dict) -> bool:
     return (one["answer"], one["citations"]) == (other["answer"], other["citations"])
+
+
+def test_the_database_is_the_one_of_this_tier(live):
+    """SQLite in the data directory, or in the server tier of `make test` the PostgreSQL server."""
+    expected = "postgresql" if os.environ.get(TEST_DATABASE_ENV) else "sqlite"
+    assert live.app.state.container.database.dialect == expected
 
 
 def test_a_conversation_is_created_listed_continued_renamed_and_deleted(anna):
@@ -245,3 +256,17 @@ def test_conversations_survive_a_restart_and_old_ones_are_purged_at_start(tmp_pa
         assert same_answer(follow_up, with_history(anna, first))
         assert len(anna.get(f"/api/v1/conversations/{current}").json()["messages"]) == 2
         assert anna.get(f"/api/v1/conversations/{old}").status_code == 404
+
+
+def proxied(live: LiveServer, user: str) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {ANNA}", "X-Forwarded-User": user}
+    return httpx.Client(base_url=live.url, headers=headers, timeout=60)
+
+
+def test_behind_a_trusted_proxy_the_user_header_names_the_user(live):
+    with proxied(live, "erika") as erika:
+        conversation_id = erika.post("/api/v1/conversations", json={}).json()["id"]
+        assert conversation_id in {c["id"] for c in erika.get("/api/v1/conversations").json()}
+    with proxied(live, "max") as max_, live.client(ANNA) as anna:
+        assert max_.get(f"/api/v1/conversations/{conversation_id}").status_code == 404
+        assert anna.get(f"/api/v1/conversations/{conversation_id}").status_code == 404
