@@ -17,6 +17,7 @@ import ipaddress
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,15 @@ class Identities:
             labels={key: label for label, key in (key_labels or {}).items() if key and label},
             trusted_header=(trusted_header or "").strip().lower() or None,
             trusted_proxies=networks,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Any, keys_configured: bool) -> Identities:
+        return cls.build(
+            keys_configured,
+            getattr(settings, "api_key_labels", None),
+            getattr(settings, "trusted_user_header", None),
+            getattr(settings, "trusted_proxies", ()) or (),
         )
 
     def for_key(self, key: str | None) -> str | None:

@@ -92,12 +92,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.state.options = options
     app.state.container = container or Container(settings)
     app.state.api_keys = ApiKeys(options.reader_keys, options.editor_keys)
-    app.state.identities = Identities.build(
-        options.keys_configured,
-        getattr(settings, "api_key_labels", None),
-        getattr(settings, "trusted_user_header", None),
-        getattr(settings, "trusted_proxies", ()),
-    )
+    app.state.identities = Identities.from_settings(settings, options.keys_configured)
     app.state.jobs = JobRegistry()
     app.state.ready = False
     install_error_handlers(app)
@@ -116,7 +111,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     include_routes(app, options)
     install_contract(app, settings.max_question_chars, options.max_upload_files)
     app.state.mcp = _mount_mcp(app, options)
-    blocks = build_ui(app.state.container, options, app.state.api_keys)
+    blocks = build_ui(app.state.container, options, app.state.api_keys, app.state.identities)
     login = _web_login(app.state.api_keys) if options.web_login else {}
     return gr.mount_gradio_app(
         app,

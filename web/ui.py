@@ -10,6 +10,7 @@ under /api/v1 is the programmatic way to manage documents).
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -17,13 +18,18 @@ import gradio as gr
 from assistant.api.auth import ApiKeys
 from assistant.api.options import ServerOptions
 from assistant.container import Container
+from assistant.identity import Identities
 from web.chat import filter_choices, make_ask
+from web.conversations import ConversationPanel, build_conversation_panel, wire_conversations
 from web.documents_tab import Translations, build_documents_tab, table_value
 from web.reports_tab import build_reports_tab
 from web.texts import EXAMPLES, LANGUAGE_CHOICES, language_of, t
 
 
-def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.Blocks:
+def build_ui(
+    container: Container, options: ServerOptions, keys: ApiKeys, identities: Identities | None = None
+) -> gr.Blocks:
+    identities = identities or Identities.from_settings(container.settings, options.keys_configured)
     translations: Translations = []
     with gr.Blocks(title=t("de", "page_title"), fill_width=False, analytics_enabled=False) as blocks:
         with gr.Row(elem_classes="sa-header", equal_height=True):
@@ -41,7 +47,7 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
 
         with gr.Tabs(elem_id="sa-tabs"):
             with gr.Tab(t("de", "tab_chat"), id="chat", elem_id="sa-tab-chat") as chat_tab:
-                filters = _chat_panel(container, language, translations)
+                filters = _chat_panel(container, language, translations, identities)
             with gr.Tab(t("de", "tab_documents"), id="documents", elem_id="sa-tab-documents") as documents_tab:
                 documents, wire_documents = build_documents_tab(container, options, keys, language, translations)
             with gr.Tab(t("de", "tab_reports"), id="reports", elem_id="sa-tab-reports") as reports_tab:
@@ -54,7 +60,7 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
         footer = gr.HTML(_footer("de"), elem_classes="sa-footer")
         translations.append((footer, lambda lang: gr.update(value=_footer(lang))))
 
-        refresh_outputs = [documents.table, documents.document, *filters, reports.summary_document, reports.compare_documents]
+        refresh_outputs = [documents.table, documents.document, *filters.pickers, reports.summary_document, reports.compare_documents]
 
         def refresh(lang: str) -> tuple[Any, ...]:
             """Table and every document picker, from the store (documents may change via the API)."""
@@ -71,6 +77,7 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
 
         wire_documents(refresh, refresh_outputs)
         blocks.load(refresh, [language], refresh_outputs, api_visibility="private")
+        wire_conversations(blocks, filters.conversations, filters.history, container, identities, language)
 
         translated = [component for component, _ in translations]
 
@@ -83,9 +90,10 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
     return blocks
 
 
-def _chat_panel(container: Container, language: gr.Radio, translations: Translations) -> list[gr.Dropdown]:
+def _chat_panel(container: Container, language: gr.Radio, translations: Translations, identities: Identities) -> ChatPanel:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=250, elem_classes="sa-filters"):
+            conversations = build_conversation_panel(translations)
             heading = gr.Markdown(f"#### {t('de', 'filters_heading')}")
             # Choices arrive per page load; custom values let API callers filter without a browser session.
             picker = {"multiselect": True, "choices": [], "allow_custom_value": True}
@@ -116,12 +124,12 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
                 autofocus=True,
                 elem_id="sa-question",
             )
-            gr.ChatInterface(
-                make_ask(container),
+            interface = gr.ChatInterface(
+                make_ask(container, identities),
                 chatbot=chatbot,
                 textbox=textbox,
-                additional_inputs=[region, doc_type, document, language],
-                examples=[[question, None, None, None, None] for question in EXAMPLES["de"]],
+                additional_inputs=[region, doc_type, document, language, conversations.selected],
+                examples=[[question, None, None, None, None, None] for question in EXAMPLES["de"]],
                 run_examples_on_click=True,
                 cache_examples=False,
                 concurrency_limit=4,
@@ -143,7 +151,15 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
             ),
         ),
     ]
-    return [region, doc_type, document]
+    # chatbot_value is the ChatInterface's door for history set from outside (an opened conversation).
+    return ChatPanel([region, doc_type, document], interface.chatbot_value, conversations)
+
+
+@dataclass
+class ChatPanel:
+    pickers: list[gr.Dropdown]
+    history: gr.State
+    conversations: ConversationPanel
 
 
 def _examples(language: str) -> list[dict[str, str]]:

@@ -1,0 +1,65 @@
+"""The conversation list in Debian's Chromium: ask, reload the page, open the conversation from the
+list and continue it; rename it. Screenshot of the list in test-artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import READER_KEY
+from tests.e2e.test_browser import ask, browser, last_answer  # noqa: F401 - browser is a fixture
+
+pytestmark = pytest.mark.e2e
+
+NAME = "Konrad Gesprächstest"
+QUESTION = "Wie viele Krankenhäuser sind im Kompetenzverbund zusammengeschlossen?"
+FOLLOW_UP = "Und welche Ziele hat er?"
+
+
+def log_in_as(page, name: str, key: str) -> None:
+    page.locator("input[data-testid=textbox]").fill(name)
+    page.locator("input[type=password]").fill(key)
+    page.get_by_role("button", name="Anmelden").click()
+    page.locator("#sa-question textarea").wait_for()
+
+
+def test_a_conversation_survives_a_reload_and_is_continued_and_renamed(browser, live_server, artifacts):  # noqa: F811
+    conversations = live_server.app.state.container.conversations
+    context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(live_server.url)
+        log_in_as(page, NAME, READER_KEY)
+        page.locator("#sa-conversations input[type=radio]").first.wait_for()  # the page opened a conversation
+        ask(page, QUESTION)
+        assert "14" in last_answer(page).inner_text()
+
+        page.reload()
+        page.locator("#sa-conversations input[type=radio]:checked").wait_for()  # a fresh, empty conversation
+        assert page.locator("#sa-chatbot .sa-answer").count() == 0
+        page.locator("#sa-conversations").get_by_text(QUESTION).click()  # open the earlier one from the list
+        page.locator("#sa-chatbot .sa-answer").first.wait_for()  # its stored turn is shown again
+        page.locator("#sa-chatbot .sa-sources").first.wait_for()
+        page.locator("#sa-conversations input[type=radio]:checked").wait_for()
+        ask(page, FOLLOW_UP)
+        page.locator("#sa-chatbot").get_by_text(FOLLOW_UP).wait_for()
+        answers = page.locator("#sa-chatbot .sa-answer:not(.sa-streaming)")
+        page.wait_for_function("() => document.querySelectorAll('#sa-chatbot .sa-answer:not(.sa-streaming)').length >= 2")
+        assert answers.count() == 2
+
+        (listed,) = [c for c in conversations.list(NAME) if c["turns"]]
+        stored = conversations.get(NAME, listed["id"])
+        assert [m["question"] for m in stored["messages"]] == [QUESTION, FOLLOW_UP]
+        assert listed["title"] == QUESTION
+
+        page.locator("#sa-conversation-title input, #sa-conversation-title textarea").fill("Kliniken in BW")
+        page.locator("#sa-rename-conversation").click()
+        page.locator("#sa-conversations").get_by_text("Kliniken in BW").wait_for()
+        assert len(conversations.list(NAME)) == 2  # the renamed one and one empty, however often reloaded
+        assert conversations.get(NAME, listed["id"])["title"] == "Kliniken in BW"
+        page.screenshot(path=artifacts / "10-gespraechsliste.png", full_page=True)
+    except Exception:
+        page.screenshot(path=artifacts / "failed-gespraechsliste.png", full_page=True)
+        raise
+    finally:
+        context.close()
