@@ -22,6 +22,8 @@ from assistant.identity import Identities
 from web.chat import filter_choices, make_ask
 from web.conversations import ConversationPanel, build_conversation_panel, wire_conversations
 from web.documents_tab import Translations, build_documents_tab, table_value
+from web.feedback import build_feedback, wire_feedback
+from web.gaps_tab import build_gaps_tab
 from web.reports_tab import build_reports_tab
 from web.texts import EXAMPLES, LANGUAGE_CHOICES, language_of, t
 
@@ -52,7 +54,10 @@ def build_ui(
                 documents, wire_documents = build_documents_tab(container, options, keys, language, translations)
             with gr.Tab(t("de", "tab_reports"), id="reports", elem_id="sa-tab-reports") as reports_tab:
                 reports = build_reports_tab(container, language, translations)
+            with gr.Tab(t("de", "tab_gaps"), id="gaps", elem_id="sa-tab-gaps") as gaps_tab:
+                build_gaps_tab(container, keys, language, translations)
         translations += [
+            (gaps_tab, lambda lang: gr.update(label=t(lang, "tab_gaps"))),
             (reports_tab, lambda lang: gr.update(label=t(lang, "tab_reports"))),
             (chat_tab, lambda lang: gr.update(label=t(lang, "tab_chat"))),
             (documents_tab, lambda lang: gr.update(label=t(lang, "tab_documents"))),
@@ -78,6 +83,7 @@ def build_ui(
         wire_documents(refresh, refresh_outputs)
         blocks.load(refresh, [language], refresh_outputs, api_visibility="private")
         wire_conversations(blocks, filters.conversations, filters.history, container, identities, language)
+        wire_feedback(filters.chatbot, filters.comment, filters.conversations.selected, container, identities, language)
 
         translated = [component for component, _ in translations]
 
@@ -110,7 +116,7 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
                 layout="panel",
                 placeholder=t("de", "empty_chat"),
                 latex_delimiters=[],
-                feedback_options=None,
+                feedback_options=("Like", "Dislike"),  # 👍 / 👎, stored by web/feedback.py
                 buttons=["copy"],
                 elem_id="sa-chatbot",
             )
@@ -137,6 +143,7 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
                 autoscroll=True,
                 analytics_enabled=False,
             )
+            comment = build_feedback(translations)
     translations += [
         (heading, lambda lang: gr.update(value=f"#### {t(lang, 'filters_heading')}")),
         (region, lambda lang: gr.update(label=t(lang, "filter_region"))),
@@ -152,7 +159,7 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
         ),
     ]
     # chatbot_value is the ChatInterface's door for history set from outside (an opened conversation).
-    return ChatPanel([region, doc_type, document], interface.chatbot_value, conversations)
+    return ChatPanel([region, doc_type, document], interface.chatbot_value, conversations, chatbot, comment)
 
 
 @dataclass
@@ -160,6 +167,8 @@ class ChatPanel:
     pickers: list[gr.Dropdown]
     history: gr.State
     conversations: ConversationPanel
+    chatbot: gr.Chatbot
+    comment: gr.Textbox
 
 
 def _examples(language: str) -> list[dict[str, str]]:

@@ -63,3 +63,44 @@ def test_a_conversation_survives_a_reload_and_is_continued_and_renamed(browser, 
         raise
     finally:
         context.close()
+
+
+def test_an_answer_voted_down_shows_up_in_the_editors_gap_report(browser, live_server, artifacts):  # noqa: F811
+    from tests.e2e.conftest import EDITOR_KEY
+
+    question = "Wie hoch ist das jährliche Budget des Kompetenzverbunds Musterbach in Euro?"
+    context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(live_server.url)
+        log_in_as(page, "Vera Feedback", READER_KEY)
+        page.locator("#sa-conversations input[type=radio]:checked").wait_for()
+        ask(page, question)
+        page.locator("#sa-feedback-comment textarea").fill("Das Budget fehlt")
+        buttons = page.locator("#sa-chatbot button")
+        labels = [buttons.nth(i).get_attribute("aria-label") or buttons.nth(i).inner_text() for i in range(buttons.count())]
+        dislike = [i for i, label in enumerate(labels) if "islike" in label or "nicht" in label.lower()]
+        assert dislike, f"no 👎 button among {labels}"
+        buttons.nth(dislike[-1]).click()  # under the last (here: the only) answer
+        page.wait_for_function("() => document.querySelector('#sa-feedback-comment textarea').value === ''")
+
+        page.get_by_role("tab", name="Was fehlt in den Dokumenten?").click()
+        page.locator("#sa-gaps-key input").fill(READER_KEY)
+        page.locator("#sa-gaps-load").click()
+        page.locator("#sa-gaps-message").get_by_text("Bearbeitungsschlüssel").wait_for()  # readers see no questions
+        assert page.locator("#sa-gaps-table").get_by_text(question).count() == 0
+
+        page.locator("#sa-gaps-key input").fill(EDITOR_KEY)
+        page.locator("#sa-gaps-load").click()
+        page.locator("#sa-gaps-table").get_by_text(question).first.wait_for()
+        page.locator("#sa-gaps-csv").wait_for()
+        page.screenshot(path=artifacts / "11-was-fehlt.png", full_page=True)
+    except Exception:
+        page.screenshot(path=artifacts / "failed-was-fehlt.png", full_page=True)
+        raise
+    finally:
+        context.close()
+    stored = live_server.app.state.container.reports.gaps()
+    group = next(g for g in stored if question in g["examples"])
+    assert group["voted_down"] == 1 and group["comments"] == ["Das Budget fehlt"]
