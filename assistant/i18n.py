@@ -85,7 +85,9 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "Comment on rating an answer (optional, type it before clicking thumbs up/down)",
     },
     "feedback_thanks": {"de": "Danke für Ihre Bewertung.", "en": "Thank you for your rating."},
-    "tab_gaps": {"de": "Was fehlt in den Dokumenten?", "en": "What do the documents lack?"},
+    # Short on purpose: a tab named "… Dokumenten" would also answer to the name "Dokumente".
+    "tab_gaps": {"de": "Was fehlt?", "en": "What is missing?"},
+    "gaps_heading": {"de": "Was fehlt in den Dokumenten?", "en": "What do the documents lack?"},
     "gaps_intro": {
         "de": "Abgelehnte und negativ bewertete Fragen, ähnliche zusammengefasst, häufigste zuerst (nur für Redaktionen).",
         "en": "Declined and down-voted questions, similar ones grouped, most frequent first (editors only).",

@@ -15,7 +15,7 @@ from web.texts import language_of, t
 
 
 def build_gaps_tab(container: Container, keys: ApiKeys, language: gr.Radio, translations: list) -> None:
-    intro = gr.Markdown(t("de", "gaps_intro"))
+    intro = gr.Markdown(_intro("de"))
     key = gr.Textbox(label=t("de", "editor_key"), type="password", max_lines=1, elem_id="sa-gaps-key")
     load = gr.Button(t("de", "gaps_load"), variant="primary", elem_id="sa-gaps-load")
     message = gr.HTML(elem_id="sa-gaps-message")
@@ -23,7 +23,7 @@ def build_gaps_tab(container: Container, keys: ApiKeys, language: gr.Radio, tran
     table = gr.HTML(elem_id="sa-gaps-table")
     download = gr.DownloadButton(t("de", "gaps_csv"), visible=False, elem_id="sa-gaps-csv")
     translations += [
-        (intro, lambda lang: gr.update(value=t(lang, "gaps_intro"))),
+        (intro, lambda lang: gr.update(value=_intro(lang))),
         (key, lambda lang: gr.update(label=t(lang, "editor_key"))),
         (load, lambda lang: gr.update(value=t(lang, "gaps_load"))),
         (download, lambda lang: gr.update(label=t(lang, "gaps_csv"))),
@@ -58,3 +58,7 @@ def _table(headers: list[str], rows: list[list[object]]) -> str:
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c or ''))}</td>" for c in row) + "</tr>" for row in rows)
     return f'<table class="sa-gaps"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _intro(language: str) -> str:
+    return f"### {t(language, 'gaps_heading')}\n\n{t(language, 'gaps_intro')}"

@@ -85,7 +85,8 @@ def test_an_answer_voted_down_shows_up_in_the_editors_gap_report(browser, live_s
         buttons.nth(dislike[-1]).click()  # under the last (here: the only) answer
         page.wait_for_function("() => document.querySelector('#sa-feedback-comment textarea').value === ''")
 
-        page.get_by_role("tab", name="Was fehlt in den Dokumenten?").click()
+        page.get_by_role("tab", name="Was fehlt?").click()
+        page.get_by_role("heading", name="Was fehlt in den Dokumenten?").wait_for()
         page.locator("#sa-gaps-key input").fill(READER_KEY)
         page.locator("#sa-gaps-load").click()
         page.locator("#sa-gaps-message").get_by_text("Bearbeitungsschlüssel").wait_for()  # readers see no questions
