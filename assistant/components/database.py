@@ -3,16 +3,18 @@ from ``ASSISTANT_DATABASE_URL``, SQLite in the data directory by default, Postgr
 ``assistant serve`` processes share it.
 
 ``migrate`` brings the schema to the newest Alembic revision at startup. Several processes may
-start at once: on PostgreSQL an advisory lock lets one migrate while the others wait; SQLite
-serialises writers itself, and a process that loses the race finds the tables made and retries.
+start at once: on PostgreSQL an advisory lock lets one migrate while the others wait; on SQLite
+(whose DDL Alembic does not run in one transaction) a lock file next to the database does the same.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # Any constant shared by all processes of this application; the number has no meaning.
 _MIGRATION_LOCK = 7_213_013
+# Alembic keeps its running migration in module globals: one migration per process at a time.
+_IN_PROCESS = threading.Lock()
 
 
 class Database:
@@ -46,7 +50,7 @@ class Database:
         """Upgrades the schema to the newest revision; safe when several processes start at once."""
         for attempt in range(1, attempts + 1):
             try:
-                with self.engine.connect() as connection:
+                with _IN_PROCESS, self._file_lock(), self.engine.connect() as connection:
                     if self.dialect == "postgresql":
                         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
                         connection.commit()
@@ -61,14 +65,31 @@ class Database:
                             connection.commit()
                 return
             except (OperationalError, IntegrityError, ProgrammingError) as exc:
-                # Another process created the same table or version row a moment earlier.
+                # E.g. the database was briefly busy or unreachable: try again before giving up.
                 if attempt == attempts:
                     raise
                 log.info("Datenbank-Migration wiederholt / migration retried: %s", type(exc).__name__)
                 time.sleep(0.5 * attempt)
 
+    def _file_lock(self):
+        """For a SQLite file: an exclusive lock on ``<file>.migrate.lock`` (processes on one host)."""
+        path = self.engine.url.database if self.dialect == "sqlite" else None
+        if not path or path == ":memory:":
+            return nullcontext()
+        return _flock(Path(path).with_name(Path(path).name + ".migrate.lock"))
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _flock(path: Path) -> Iterator[None]:
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def alembic_config() -> Config:
