@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test test-fast test-integration test-chroma-server setup setup-test browser ocr axe bench lint clean
+.PHONY: run test test-fast test-integration test-chroma-server setup setup-test browser ocr axe postgres bench lint clean
 
 run: setup ## install, ingest the bundled corpus if the store is empty, start the assistant
 	$(BIN)/assistant run --host $(HOST) --port $(PORT)
@@ -15,9 +15,9 @@ test: setup-test browser ocr axe ## install and run the whole test suite (what C
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-chroma-server
 
-test-chroma-server: setup-test ## integration tier + two assistant processes against a real `chroma run` (started and stopped here)
+test-chroma-server: setup-test postgres ## integration tier + two assistant processes against a real `chroma run` and PostgreSQL (started and stopped here)
 	$(BIN)/python -m tests.run_with_chroma $(BIN)/python -m pytest tests/integration tests/e2e/test_shared_chroma.py \
-	  -m "(slow and not large_index and not gguf) or e2e"
+	  tests/e2e/test_conversations.py -m "(slow and not large_index and not gguf) or e2e"
 
 test-fast: setup-test ## unit tier only: seconds, no model, no browser
 	$(BIN)/python -m pytest -m "not slow and not e2e"
@@ -68,6 +68,11 @@ axe: ## axe-core from npm for the accessibility tests (tests/e2e/test_accessibil
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }; \
 	  mkdir -p $(AXE_DIR) && npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION); }
+
+postgres: ## Debian's PostgreSQL server binaries for the server tier (tests/postgres_server.py runs them)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 bench: setup ## retrieval quality and latency figures
 	$(BIN)/python bench/answers.py

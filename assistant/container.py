@@ -13,18 +13,23 @@ from functools import cached_property
 from assistant.components.answerer.llm import build_answerer
 from assistant.components.answerer.relevance import RelevanceGate
 from assistant.components.answerer.terms import TermMatcher
+from assistant.components.database import Database
 from assistant.components.embedding.component import is_float32, load_encoder
 from assistant.components.embedding.encoder import SentenceEncoder
 from assistant.components.file_store import FileStore
 from assistant.components.lexical.analyzer import GermanAnalyzer
 from assistant.components.lexical.synced import SyncedLexicalIndex
 from assistant.components.vector_store import ChunkStore, make_client
+from assistant.services.audit import AuditService
 from assistant.services.chat import ChatService
 from assistant.services.comparison import ComparisonService
-from assistant.services.documents import DocumentService
+from assistant.services.conversations import ConversationService
+from assistant.services.documents import DocumentNotFound, DocumentService
 from assistant.services.embeddings import EmbeddingService
+from assistant.services.feedback import FeedbackService
 from assistant.services.followup import build_rewriter
 from assistant.services.intents import IntentRouter
+from assistant.services.reports import ReportService
 from assistant.services.retrieval import FusionConfig, RetrievalService
 from assistant.services.scope import ScopeService
 from assistant.services.summaries import SummaryService
@@ -73,7 +78,48 @@ class Container:
 
     @cached_property
     def documents(self) -> DocumentService:
-        return DocumentService(self.settings, self.store, self.encoder_provider, FileStore(self.settings.originals_dir))
+        service = DocumentService(self.settings, self.store, self.encoder_provider, FileStore(self.settings.originals_dir))
+        # Through a lambda: the database is opened at the first change, not to list documents.
+        service.listeners.append(lambda change: self.audit.record(change))
+        return service
+
+    @cached_property
+    def database(self) -> Database:
+        """Opened and migrated to the newest schema on first use."""
+        database = Database(self.settings.database)
+        database.migrate()
+        return database
+
+    @cached_property
+    def conversations(self) -> ConversationService:
+        return ConversationService(
+            self.database,
+            lambda *args: self.chat.ask(*args),
+            self.document_versions,
+            self.settings.conversation_retention_days,
+        )
+
+    @cached_property
+    def feedback(self) -> FeedbackService:
+        return FeedbackService(self.database)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        return ReportService(self.database, self.encoder_provider)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        return AuditService(self.database)
+
+    def document_versions(self, document_ids) -> dict[str, str]:
+        """The content hash of each listed document, the version an answer was given from."""
+        versions = {}
+        for document_id in document_ids:
+            try:
+                versions[document_id] = self.documents.get_document(document_id).content_hash
+            except DocumentNotFound:
+                continue
+        return versions
 
     @cached_property
     def lexical(self) -> SyncedLexicalIndex:

@@ -7,6 +7,7 @@ OpenAPI docs at /docs, and /healthz, /readyz.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 import ipaddress
@@ -33,17 +34,22 @@ from assistant.api.rate_limit import RateLimit
 from assistant.api.routes import include_routes
 from assistant.components.vector_store import StoreUnavailable
 from assistant.container import Container
+from assistant.identity import Identities
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 # Startup progress goes through uvicorn's logger so that it shows next to "Waiting for application
 # startup" even when the CLI keeps the root logger at WARNING.
 startup_log = logging.getLogger("uvicorn.error").getChild("assistant")
+PURGE_INTERVAL = 24 * 3600  # seconds between two applications of the retention period
 
 DESCRIPTION = """Antworten mit Quellen aus Strategiedokumenten – für Programme.
 
 * **Fragen**: `POST /api/v1/ask`, als Stream `POST /api/v1/ask/stream` (server-sent events).
 * **Dokumente**: `GET/POST /api/v1/documents`, `GET/PUT/DELETE /api/v1/documents/{id}`, `GET /api/v1/jobs/{id}`.
+* **Gespräche**: `GET/POST /api/v1/conversations`, `GET/PATCH/DELETE /api/v1/conversations/{id}`,
+  Bewertung `POST /api/v1/answers/{id}/feedback`, alle eigenen Daten löschen `DELETE /api/v1/me/data`.
+* **Berichte** (Bearbeitungsschlüssel): `GET /api/v1/reports/gaps` (Was fehlt?), `GET /api/v1/audit`.
 * **OpenAI-kompatibel**: `POST /v1/chat/completions`, `POST /v1/embeddings`, `GET /v1/models`.
 * **MCP** (Model Context Protocol, streamable HTTP): `/mcp`, Werkzeuge `ask`, `search`, `list_documents`, `get_document`.
 
@@ -87,6 +93,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.state.options = options
     app.state.container = container or Container(settings)
     app.state.api_keys = ApiKeys(options.reader_keys, options.editor_keys)
+    app.state.identities = Identities.from_settings(settings, options.keys_configured)
     app.state.jobs = JobRegistry()
     app.state.ready = False
     install_error_handlers(app)
@@ -107,7 +114,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(source_page.router)  # the page the chat's citations open
     install_contract(app, settings.max_question_chars, options.max_upload_files)
     app.state.mcp = _mount_mcp(app, options)
-    blocks = build_ui(app.state.container, options, app.state.api_keys)
+    blocks = build_ui(app.state.container, options, app.state.api_keys, app.state.identities)
     login = _web_login(app.state.api_keys) if options.web_login else {}
     return gr.mount_gradio_app(
         app,
@@ -157,11 +164,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(_warm_up, app.state.container)
     app.state.ready = True
     mcp = getattr(app.state, "mcp", None)
+    purging = asyncio.create_task(_purge_daily(app.state.container))
     try:
         # A mounted app's own lifespan does not run: the MCP session manager is started here.
         async with mcp.session_manager.run() if mcp else contextlib.nullcontext():
             yield
     finally:
+        purging.cancel()
         app.state.ready = False
         await anyio.to_thread.run_sync(app.state.jobs.shutdown)
 
@@ -171,12 +180,29 @@ def _warm_up(container: Container) -> None:
     settled = container.documents.recover()
     if settled:
         startup_log.info("%d unterbrochene Aufnahme(n) bereinigt / interrupted ingestion(s) settled", settled)
+    _purge(container)  # also migrates the database: a schema problem stops the start, not a later question
     startup_log.info("Modell wird geladen / loading the model …")
     container.chat  # noqa: B018 - builds the encoder, retrieval and answerer once, not per request
     if container.ensure_corpus():
         startup_log.info("Beispielkorpus aufgenommen / bundled corpus ingested")
     container.warm_up()
     startup_log.info("Bereit / ready: %d Dokument(e)", len(container.documents.list_documents()))
+
+
+def _purge(container: Container) -> None:
+    removed = container.conversations.purge()
+    days = container.settings.conversation_retention_days
+    startup_log.info("Aufbewahrung / retention %d Tage/days: %d alte Einträge gelöscht / old rows purged", days, removed)
+
+
+async def _purge_daily(container: Container) -> None:
+    """The retention period applied once a day while the server runs (and at start, in _warm_up)."""
+    while True:
+        await asyncio.sleep(PURGE_INTERVAL)
+        try:
+            await anyio.to_thread.run_sync(_purge, container)
+        except Exception:  # e.g. the database is briefly unreachable: tomorrow again
+            log.exception("purging old conversations failed")
 
 
 def check_bind(settings: Settings, host: str) -> None:

@@ -157,10 +157,39 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(default=60, ge=1, description="Requests a client may send at once before the limit applies.")
 
+    # Users, saved conversations, feedback, audit (one SQL database)
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user:pw@host/db; "
+            "default: SQLite file <data_dir>/assistant.db."
+        ),
+    )
+    conversation_retention_days: int = Field(
+        default=90, ge=1, description="Days saved conversations, answers and feedback are kept (purged at start and daily)."
+    )
+    api_key_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            'Names for API clients: {"label": "key"} (JSON); the key must also be a reader or editor key. '
+            "Unlabelled keys are known by a hash of the key."
+        ),
+    )
+    trusted_user_header: str | None = Field(
+        default=None, description="Header naming the user behind a single sign-on proxy, e.g. X-Forwarded-User (off)."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Addresses or networks (CIDR) whose trusted_user_header is believed."
+    )
+
     @field_validator("data_dir", "corpus_dir", "model_cache_dir", "files_dir", "llm_model_path", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'assistant.db'}"
 
     @property
     def chroma_dir(self) -> Path:

@@ -32,6 +32,9 @@ MODEL_CACHE = PROJECT_DIR / "data" / "models"
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 
 TEST_CHROMA_ENV = "ASSISTANT_TEST_CHROMA"
+# A PostgreSQL server (SQLAlchemy URL): every data directory then gets a database of its own on it,
+# instead of the SQLite file in the directory (tests/run_with_chroma.py starts one).
+TEST_DATABASE_ENV = "ASSISTANT_TEST_DATABASE_URL"
 # Part of every collection prefix on a shared server: a server that outlives a test session (one
 # started by hand) may already hold collections of an earlier session's identically named tmp dirs.
 _SESSION_TOKEN = uuid.uuid4().hex[:8]
@@ -62,6 +65,7 @@ def make_settings(data_dir: Path, **overrides) -> Settings:
         "model_cache_dir": MODEL_CACHE,
         "corpus_dir": PROJECT_DIR / "corpus",
         **_shared_store(data_dir),
+        **_shared_database(data_dir),
         **overrides,
     }
     return Settings(_env_file=None, **values)
@@ -77,11 +81,29 @@ def _shared_store(data_dir: Path) -> dict:
     return {"chroma_host": server[0], "chroma_port": server[1], "collection": f"t{digest}"}
 
 
+def _shared_database(data_dir: Path) -> dict:
+    server = os.environ.get(TEST_DATABASE_ENV, "").strip()
+    if not server:
+        return {}
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server)
+    name = "t" + hashlib.sha1(f"{_SESSION_TOKEN}:{Path(data_dir).resolve()}".encode()).hexdigest()[:16]
+    dsn = f"host={url.host} port={url.port} user={url.username} dbname={url.database}"
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            connection.execute(f"CREATE DATABASE {name}")
+    return {"database_url": url.set(database=name).render_as_string(hide_password=False)}
+
+
 def store_env(settings: Settings) -> dict[str, str]:
     """Environment variables that make an ``assistant`` subprocess open the store of ``settings``."""
     env = {"ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_COLLECTION": settings.collection}
     if settings.model_cache_dir is not None:
         env["ASSISTANT_MODEL_CACHE_DIR"] = str(settings.model_cache_dir)
+    if settings.database_url:
+        env["ASSISTANT_DATABASE_URL"] = settings.database_url
     if settings.chroma_host:
         env["ASSISTANT_CHROMA_HOST"] = settings.chroma_host
         env["ASSISTANT_CHROMA_PORT"] = str(settings.chroma_port)

@@ -10,11 +10,16 @@ from collections.abc import Callable, Iterator
 from contextlib import closing
 from typing import Any
 
+import gradio as gr
+
 from assistant.components.vector_store import StoreUnavailable
 from assistant.container import Container
 from assistant.filters import FilterError
-from assistant.models import DocumentInfo, Turn
+from assistant.identity import Identities
+from assistant.models import Answer, DocumentInfo, Turn
 from assistant.services.chat import QuestionError
+from assistant.services.conversations import ConversationNotFound
+from web.conversations import user_of
 from web.render import answer_html, notice_html
 from web.texts import document_type_label, language_of, t
 
@@ -27,7 +32,9 @@ STREAM_PAUSE_SECONDS = 0.04
 _TAG = re.compile(r"<[^>]+>")
 
 
-def make_ask(container: Container) -> Callable[..., Iterator[str]]:
+def make_ask(container: Container, identities: Identities | None = None) -> Callable[..., Iterator[str]]:
+    identities = identities or Identities()
+
     def ask(
         message: str,
         history: list[dict[str, Any]],
@@ -35,13 +42,16 @@ def make_ask(container: Container) -> Callable[..., Iterator[str]]:
         document_types: list[str] | None = None,
         documents: list[str] | None = None,
         language: str = "de",
+        conversation_id: str | None = None,
+        request: gr.Request = None,
     ) -> Iterator[str]:
         """Beantwortet eine Frage aus den Strategiedokumenten / answers a question from the documents.
 
         Streams HTML: the answer piece by piece with [n] markers, then the numbered sources
         (title, section, page, passage with the quoted sentences marked). Earlier turns make
         follow-up questions work. Optional filters: regions, document types, document ids;
-        ``language`` ("de" or "en") only sets the labels. For structured JSON use POST /api/v1/ask.
+        ``language`` ("de" or "en") only sets the labels; with ``conversation_id`` (the page's
+        selected conversation) the turn is saved in it. For structured JSON use POST /api/v1/ask.
         """
         lang = language_of(language)
         filters = {"region": regions or [], "document_type": document_types or [], "document_id": documents or []}
@@ -58,6 +68,8 @@ def make_ask(container: Container) -> Callable[..., Iterator[str]]:
                     elif event.kind == "notice" and event.reset:
                         shown = ""  # the model broke off; the fallback answer follows, notice first
                     elif event.kind == "done" and event.answer is not None:
+                        if conversation_id:  # saved before it is shown: a reload right after finds it
+                            _save(container, user_of(identities, request), message, event.answer, conversation_id)
                         yield answer_html(event.answer.answer, event.answer, lang)
         except (QuestionError, FilterError) as exc:
             yield notice_html(str(exc))
@@ -69,6 +81,13 @@ def make_ask(container: Container) -> Callable[..., Iterator[str]]:
             yield notice_html(t(lang, "chat_error"), "error")
 
     return ask
+
+
+def _save(container: Container, user: str, question: str, answer: Answer, conversation_id: str) -> None:
+    try:
+        container.conversations.record(user, question, answer, conversation_id)
+    except ConversationNotFound:  # deleted in another tab meanwhile: the answer was shown, nothing to keep
+        pass
 
 
 def _turns(history: list[dict[str, Any]] | None) -> list[Turn]:

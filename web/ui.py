@@ -10,6 +10,7 @@ under /api/v1 is the programmatic way to manage documents).
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -17,13 +18,20 @@ import gradio as gr
 from assistant.api.auth import ApiKeys
 from assistant.api.options import ServerOptions
 from assistant.container import Container
+from assistant.identity import Identities
 from web.chat import filter_choices, make_ask
+from web.conversations import ConversationPanel, build_conversation_panel, wire_conversations
 from web.documents_tab import Translations, build_documents_tab, table_value
+from web.feedback import build_feedback, wire_feedback
+from web.gaps_tab import build_gaps_tab
 from web.reports_tab import build_reports_tab
 from web.texts import EXAMPLES, LANGUAGE_CHOICES, language_of, t
 
 
-def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.Blocks:
+def build_ui(
+    container: Container, options: ServerOptions, keys: ApiKeys, identities: Identities | None = None
+) -> gr.Blocks:
+    identities = identities or Identities.from_settings(container.settings, options.keys_configured)
     translations: Translations = []
     with gr.Blocks(title=t("de", "page_title"), fill_width=False, analytics_enabled=False) as blocks:
         with gr.Row(elem_classes="sa-header", equal_height=True):
@@ -41,12 +49,15 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
 
         with gr.Tabs(elem_id="sa-tabs"):
             with gr.Tab(t("de", "tab_chat"), id="chat", elem_id="sa-tab-chat") as chat_tab:
-                filters = _chat_panel(container, language, translations)
+                filters = _chat_panel(container, language, translations, identities)
             with gr.Tab(t("de", "tab_documents"), id="documents", elem_id="sa-tab-documents") as documents_tab:
                 documents, wire_documents = build_documents_tab(container, options, keys, language, translations)
             with gr.Tab(t("de", "tab_reports"), id="reports", elem_id="sa-tab-reports") as reports_tab:
                 reports = build_reports_tab(container, language, translations)
+            with gr.Tab(t("de", "tab_gaps"), id="gaps", elem_id="sa-tab-gaps") as gaps_tab:
+                build_gaps_tab(container, keys, language, translations)
         translations += [
+            (gaps_tab, lambda lang: gr.update(label=t(lang, "tab_gaps"))),
             (reports_tab, lambda lang: gr.update(label=t(lang, "tab_reports"))),
             (chat_tab, lambda lang: gr.update(label=t(lang, "tab_chat"))),
             (documents_tab, lambda lang: gr.update(label=t(lang, "tab_documents"))),
@@ -54,7 +65,7 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
         footer = gr.HTML(_footer("de"), elem_classes="sa-footer")
         translations.append((footer, lambda lang: gr.update(value=_footer(lang))))
 
-        refresh_outputs = [documents.table, documents.document, *filters, reports.summary_document, reports.compare_documents]
+        refresh_outputs = [documents.table, documents.document, *filters.pickers, reports.summary_document, reports.compare_documents]
 
         def refresh(lang: str) -> tuple[Any, ...]:
             """Table and every document picker, from the store (documents may change via the API)."""
@@ -71,6 +82,8 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
 
         wire_documents(refresh, refresh_outputs)
         blocks.load(refresh, [language], refresh_outputs, api_visibility="private")
+        wire_conversations(blocks, filters.conversations, filters.history, container, identities, language)
+        wire_feedback(filters.chatbot, filters.comment, filters.conversations.selected, container, identities, language)
 
         translated = [component for component, _ in translations]
 
@@ -83,9 +96,10 @@ def build_ui(container: Container, options: ServerOptions, keys: ApiKeys) -> gr.
     return blocks
 
 
-def _chat_panel(container: Container, language: gr.Radio, translations: Translations) -> list[gr.Dropdown]:
+def _chat_panel(container: Container, language: gr.Radio, translations: Translations, identities: Identities) -> ChatPanel:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=250, elem_classes="sa-filters"):
+            conversations = build_conversation_panel(translations)
             heading = gr.Markdown(f"## {t('de', 'filters_heading')}")
             # Choices arrive per page load; custom values let API callers filter without a browser session.
             picker = {"multiselect": True, "choices": [], "allow_custom_value": True}
@@ -102,7 +116,7 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
                 layout="panel",
                 placeholder=t("de", "empty_chat"),
                 latex_delimiters=[],
-                feedback_options=None,
+                feedback_options=("Like", "Dislike"),  # 👍 / 👎, stored by web/feedback.py
                 buttons=["copy"],
                 elem_id="sa-chatbot",
             )
@@ -116,12 +130,12 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
                 autofocus=True,
                 elem_id="sa-question",
             )
-            gr.ChatInterface(
-                make_ask(container),
+            interface = gr.ChatInterface(
+                make_ask(container, identities),
                 chatbot=chatbot,
                 textbox=textbox,
-                additional_inputs=[region, doc_type, document, language],
-                examples=[[question, None, None, None, None] for question in EXAMPLES["de"]],
+                additional_inputs=[region, doc_type, document, language, conversations.selected],
+                examples=[[question, None, None, None, None, None] for question in EXAMPLES["de"]],
                 run_examples_on_click=True,
                 cache_examples=False,
                 concurrency_limit=4,
@@ -129,6 +143,7 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
                 autoscroll=True,
                 analytics_enabled=False,
             )
+            comment = build_feedback(translations)
     translations += [
         (heading, lambda lang: gr.update(value=f"## {t(lang, 'filters_heading')}")),
         (region, lambda lang: gr.update(label=t(lang, "filter_region"))),
@@ -143,7 +158,17 @@ def _chat_panel(container: Container, language: gr.Radio, translations: Translat
             ),
         ),
     ]
-    return [region, doc_type, document]
+    # chatbot_value is the ChatInterface's door for history set from outside (an opened conversation).
+    return ChatPanel([region, doc_type, document], interface.chatbot_value, conversations, chatbot, comment)
+
+
+@dataclass
+class ChatPanel:
+    pickers: list[gr.Dropdown]
+    history: gr.State
+    conversations: ConversationPanel
+    chatbot: gr.Chatbot
+    comment: gr.Textbox
 
 
 def _examples(language: str) -> list[dict[str, str]]:

@@ -13,11 +13,17 @@ from fastapi.sse import format_sse_event
 from assistant.api import deps
 from assistant.api.auth import require_reader
 from assistant.api.errors import STORE_UNAVAILABLE
-from assistant.api.schemas import JSON_BODY_LIMIT, QUESTION_ERRORS, READER_ERRORS, AskRequest
+from assistant.api.schemas import (
+    JSON_BODY_LIMIT,
+    QUESTION_ERRORS,
+    READER_ERRORS,
+    AskRequest,
+    AskResponse,
+    error_responses,
+)
 from assistant.components.answerer.llm import AnswerEvent
 from assistant.components.vector_store import StoreUnavailable
 from assistant.filters import normalize_filters
-from assistant.models import Answer
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +47,24 @@ ordinary JSON responses before any event.
 """
 
 
-async def answer(request: Request, body: AskRequest) -> Answer:
-    chat = deps.container(request).chat
-    return await deps.ask_thread(request, chat.ask, body.question, body.history, body.filters, body.top_k)
-
-
 @router.post(
     "/ask",
-    response_model=Answer,
-    responses=QUESTION_ERRORS,
+    response_model=AskResponse,
+    responses={**QUESTION_ERRORS, **error_responses(404, s404="Kein eigenes Gespräch mit dieser ID (no such conversation)")},
     summary="Eine Frage beantworten / answer a question",
     max_body_size=JSON_BODY_LIMIT,
 )
-async def ask(request: Request, body: AskRequest) -> Answer:
-    """Antwort mit nummerierten Quellen; `answered` ist false, wenn die Dokumente nichts dazu enthalten."""
-    return await answer(request, body)
+async def ask(request: Request, body: AskRequest, user: deps.User) -> AskResponse:
+    """Antwort mit nummerierten Quellen; `answered` ist false, wenn die Dokumente nichts dazu enthalten.
+
+    Die Antwort wird gespeichert (`answer_id`, für Bewertungen); mit `conversation_id` als Zug des Gesprächs."""
+    conversations = deps.container(request).conversations
+    result = await deps.ask_thread(
+        request, conversations.ask, user, body.question, body.conversation_id, body.history, body.filters, body.top_k
+    )
+    return AskResponse(
+        **result.answer.model_dump(), answer_id=result.answer_id, conversation_id=result.conversation_id
+    )
 
 
 @router.post(

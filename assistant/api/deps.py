@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import anyio
-from fastapi import Request
+from fastapi import Depends, Request
 
+from assistant.api.auth import key_from_headers
 from assistant.api.jobs import JobRegistry
 from assistant.api.options import ServerOptions
 from assistant.container import Container
@@ -26,6 +27,15 @@ def container(request: Request) -> Container:
 
 def options(request: Request) -> ServerOptions:
     return request.app.state.options
+
+
+def current_user(request: Request) -> str:
+    """Who is asking (see ``assistant.identity``); a route with it also requires its key first."""
+    client = request.client.host if request.client else None
+    return request.app.state.identities.resolve(request.headers, client, key_from_headers(request.headers))
+
+
+User = Annotated[str, Depends(current_user)]
 
 
 def jobs(request: Request) -> JobRegistry:

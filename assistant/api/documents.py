@@ -99,6 +99,7 @@ def build_router(options: ServerOptions) -> APIRouter:
     )
     async def upload_documents(
         request: Request,
+        user: deps.User,
         files: Annotated[
             list[UploadFile],
             File(
@@ -126,11 +127,11 @@ def build_router(options: ServerOptions) -> APIRouter:
         documents = deps.container(request).documents
         if is_large_batch(uploads, opts):
             job = deps.jobs(request).submit(
-                len(uploads), lambda progress, pages: ingest_uploads(documents, uploads, metadata, progress, pages)
+                len(uploads), lambda progress, pages: ingest_uploads(documents, uploads, metadata, progress, pages, user)
             )
             accepted = JobAccepted(job_id=job.job_id, status_url=f"{request.url.path.rsplit('/', 1)[0]}/jobs/{job.job_id}")
             return JSONResponse(accepted.model_dump(), status_code=202)
-        results = await deps.ingest_thread(request, ingest_uploads, documents, uploads, metadata)
+        results = await deps.ingest_thread(request, ingest_uploads, documents, uploads, metadata, actor=user)
         _raise_if_all_failed(results)
         return UploadResponse(results=results)
 
@@ -143,6 +144,7 @@ def build_router(options: ServerOptions) -> APIRouter:
     )
     async def replace(
         request: Request,
+        user: deps.User,
         document_id: str,
         file: Annotated[UploadFile, File(description="Die neue Fassung des Dokuments.")],
         title: Meta = None,
@@ -161,7 +163,7 @@ def build_router(options: ServerOptions) -> APIRouter:
             dict(title=title, region=region, document_type=document_type, source=source, language=language), 1
         )
         documents = deps.container(request).documents
-        result = await deps.ingest_thread(request, replace_document, documents, document_id, upload, overrides)
+        result = await deps.ingest_thread(request, replace_document, documents, document_id, upload, overrides, user)
         _raise_if_all_failed([result])
         return result
 
@@ -171,10 +173,10 @@ def build_router(options: ServerOptions) -> APIRouter:
         responses={**EDITOR_ERRORS, **_UNKNOWN_DOCUMENT},
         dependencies=[Depends(require_editor)],
     )
-    async def remove(request: Request, document_id: str) -> Response:
+    async def remove(request: Request, user: deps.User, document_id: str) -> Response:
         """Ein Dokument mit allen Abschnitten entfernen."""
         _check_id(document_id)
-        await deps.ingest_thread(request, deps.container(request).documents.remove, document_id)
+        await deps.ingest_thread(request, deps.container(request).documents.remove, document_id, user)
         return Response(status_code=204)
 
     @router.get(

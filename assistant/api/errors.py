@@ -18,7 +18,9 @@ from assistant.components.vector_store import StoreUnavailable
 from assistant.filters import FilterError
 from assistant.i18n import text
 from assistant.services.chat import QuestionError
+from assistant.services.conversations import ConversationNotFound
 from assistant.services.documents import DocumentNotFound, OriginalMissing
+from assistant.services.feedback import AnswerNotFound
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _missing(request: Request, exc: DocumentNotFound) -> JSONResponse:
         error = not_found(str(exc.args[0]) if exc.args else "")
         return error_response(error.status, error.code, error.message)
+
+    @app.exception_handler(ConversationNotFound)
+    async def _no_conversation(request: Request, exc: ConversationNotFound) -> JSONResponse:
+        # Also for another user's conversation: whether an id exists is nobody else's business.
+        return error_response(404, "conversation_not_found", "Kein Gespräch mit dieser ID (no such conversation).")
+
+    @app.exception_handler(AnswerNotFound)
+    async def _no_answer(request: Request, exc: AnswerNotFound) -> JSONResponse:
+        return error_response(404, "answer_not_found", "Keine Antwort mit dieser ID (no such answer).")
 
     @app.exception_handler(OriginalMissing)
     async def _no_original(request: Request, exc: OriginalMissing) -> JSONResponse:

@@ -8,10 +8,12 @@ from assistant.api import (
     accessibility,
     ask,
     compare,
+    conversations,
     documents,
     export,
     health,
     openai_compat,
+    reports,
     summaries,
     viewer,
 )
@@ -31,5 +33,7 @@ def include_routes(app: FastAPI, options: ServerOptions) -> None:
     api.include_router(compare.router)
     api.include_router(export.router)
     api.include_router(viewer.router)
+    api.include_router(conversations.router)
+    api.include_router(reports.router)
     app.include_router(api, prefix=API_PREFIX)
     app.include_router(openai_compat.router, prefix=OPENAI_PREFIX)

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from assistant.filters import FILTER_KEYS
-from assistant.models import Citation, FileResult, Turn
+from assistant.models import Answer, Citation, FileResult, Turn
 
 JSON_BODY_LIMIT = 1024 * 1024  # questions are short; this only stops abuse
 
@@ -102,6 +102,16 @@ class AskRequest(BaseModel):
     )
     # Strict: "5" or 5.5 are not the integer the schema asks for, so they are refused, not coerced.
     top_k: StrictInt | None = Field(default=None, ge=1, le=50, description="Passages to retrieve.")
+    conversation_id: str | None = Field(
+        default=None,
+        description="A saved conversation of the caller (POST /api/v1/conversations): its stored turns are "
+        "the history (`history` is then ignored), and this turn is stored in it.",
+    )
+
+
+class AskResponse(Answer):
+    answer_id: str = Field(description="For feedback: POST /api/v1/answers/{answer_id}/feedback.")
+    conversation_id: str | None = None
 
 
 class StreamCitations(BaseModel):

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from assistant.api.errors import ApiError
 from assistant.api.options import MB, ServerOptions
 from assistant.models import FileResult
-from assistant.services.documents import DocumentService
+from assistant.services.documents import SYSTEM_ACTOR, DocumentService
 from assistant.services.page_progress import PageCallback
 from ingest.identity import safe_filename
 from ingest.loaders import SUPPORTED_EXTENSIONS
@@ -80,17 +80,22 @@ def ingest_uploads(
     metadata: Mapping[str, str],
     progress: Callable[[int, str], None] | None = None,
     pages: PageCallback | None = None,
+    actor: str = SYSTEM_ACTOR,
 ) -> list[FileResult]:
     results: list[FileResult] = []
     for index, upload in enumerate(uploads):
         if progress:
             progress(index, upload.filename)
-        results.append(documents.ingest_bytes(upload.filename, upload.data, metadata, pages=pages))
+        results.append(documents.ingest_bytes(upload.filename, upload.data, metadata, pages=pages, actor=actor))
     return results
 
 
 def replace_document(
-    documents: DocumentService, document_id: str, upload: Upload, overrides: Mapping[str, str]
+    documents: DocumentService,
+    document_id: str,
+    upload: Upload,
+    overrides: Mapping[str, str],
+    actor: str = SYSTEM_ACTOR,
 ) -> FileResult:
     """New content under the same id; metadata not given again is kept from the current version."""
     current = documents.get_document(document_id)
@@ -101,7 +106,7 @@ def replace_document(
         "source": current.source,
     }
     metadata = {k: v for k, v in {**kept, **overrides}.items() if v}
-    return documents.ingest_bytes(upload.filename, upload.data, metadata, document_id=document_id)
+    return documents.ingest_bytes(upload.filename, upload.data, metadata, document_id=document_id, actor=actor)
 
 
 def failure_error(results: Sequence[FileResult]) -> ApiError | None:

@@ -55,6 +55,21 @@ class OriginalMissing(LookupError):
 
 
 @dataclass(frozen=True)
+class DocumentChange:
+    """What listeners (the audit trail) hear of: a document added, replaced or removed, and by whom."""
+
+    action: str  # added | replaced | removed
+    document_id: str
+    actor: str
+    filename: str | None = None
+    content_hash: str | None = None
+
+
+ChangeListener = Callable[[DocumentChange], None]
+SYSTEM_ACTOR = "system"  # the bundled corpus at startup, the command line
+
+
+@dataclass(frozen=True)
 class Original:
     path: Path
     filename: str
@@ -76,6 +91,7 @@ class DocumentService:
         self.files = files or FileStore(settings.originals_dir)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self.listeners: list[ChangeListener] = []
 
     @property
     def encoder(self) -> SentenceEncoder:
@@ -110,6 +126,7 @@ class DocumentService:
         progress: ProgressCallback | None = None,
         overrides: Mapping[str, Any] | None = None,
         pages: PageCallback | None = None,
+        actor: str = SYSTEM_ACTOR,
     ) -> IngestReport:
         """Ingests files and folders; ``overrides`` beat the metadata of sidecar files. ``progress``
         hears of each file, ``pages`` of each page of a paged file."""
@@ -119,18 +136,20 @@ class DocumentService:
         for index, path in enumerate(files):
             if progress:
                 progress(index, len(files), path.name)
-            report.results.append(self._ingest_path(path, overrides or {}, pages))
+            report.results.append(self._ingest_path(path, overrides or {}, pages, actor))
         if progress:
             progress(len(files), len(files), "")
         return report
 
-    def _ingest_path(self, path: Path, overrides: Mapping[str, Any], pages: PageCallback | None) -> FileResult:
+    def _ingest_path(
+        self, path: Path, overrides: Mapping[str, Any], pages: PageCallback | None, actor: str
+    ) -> FileResult:
         try:
             data = read_file(path, self.settings.max_file_mb)
             metadata = {**read_sidecar(path), **overrides}
         except LoaderError as exc:
             return FileResult(filename=path.name, status="failed", reason=exc.message, code=exc.code)
-        return self.ingest_bytes(path.name, data, metadata, pages=pages)
+        return self.ingest_bytes(path.name, data, metadata, pages=pages, actor=actor)
 
     def ingest_bytes(
         self,
@@ -139,6 +158,7 @@ class DocumentService:
         metadata: Mapping[str, Any] | None = None,
         document_id: str | None = None,
         pages: PageCallback | None = None,
+        actor: str = SYSTEM_ACTOR,
     ) -> FileResult:
         """Adds or replaces one document. Never raises for bad input: failures come back as results."""
         filename = safe_filename(filename)
@@ -148,11 +168,15 @@ class DocumentService:
             check_size(data, self.settings.max_file_mb)
             with self._lock(doc_id):
                 try:
-                    return self._ingest_locked(doc_id, filename, data, metadata, PageReport(pages))
+                    result = self._ingest_locked(doc_id, filename, data, metadata, PageReport(pages))
                 except (LoaderError, StoreUnavailable):  # the store is down for every file: the caller says 503
                     raise
                 except Exception as exc:  # one broken file must never abort a batch
                     return self._failed(doc_id, filename, exc)
+            if result.status in ("added", "updated"):
+                action = "added" if result.status == "added" else "replaced"
+                self._announce(DocumentChange(action, doc_id, actor, filename, content_hash(data)))
+            return result
         except LoaderError as exc:  # raised before any write
             return FileResult(
                 filename=filename, status="failed", document_id=doc_id, reason=exc.message, code=exc.code
@@ -265,7 +289,7 @@ class DocumentService:
             filename=filename, status=status, document_id=doc_id, chunks=len(chunks), notes=parsed.notes
         )
 
-    def remove(self, document_id: str) -> None:
+    def remove(self, document_id: str, actor: str = SYSTEM_ACTOR) -> None:
         with self._lock(document_id):
             record = self.store.get_record(document_id)
             if not record:
@@ -274,6 +298,16 @@ class DocumentService:
             # and that recover() removes completely, never a listed document without chunks.
             self.store.put_record(document_id, {**record, "status": "removing"})
             self._delete(document_id)
+        filename = str(record.get("filename") or "") or None
+        self._announce(DocumentChange("removed", document_id, actor, filename, str(record.get("content_hash") or "")))
+
+    def _announce(self, change: DocumentChange) -> None:
+        """Tells the listeners; a failing listener is logged, never undoes the change itself."""
+        for listener in self.listeners:
+            try:
+                listener(change)
+            except Exception:
+                log.exception("listener of document changes failed (%s %s)", change.action, change.document_id)
 
     def _delete(self, document_id: str) -> None:
         record = self.store.get_record(document_id) or {}

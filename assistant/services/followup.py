@@ -108,7 +108,10 @@ class LLMRewriter:
                 self.label, time.perf_counter() - started, type(error).__name__, str(error)[:300],
             )
             return self.fallback(question, history)
-        log.info("follow-up %r rewritten to %r in %.1f s", question, rewritten, time.perf_counter() - started)
+        # Lengths only: question texts stay out of the application log (privacy; README "Gespeicherte Daten").
+        log.info(
+            "follow-up rewritten in %.1f s (%d → %d characters)", time.perf_counter() - started, len(question), len(rewritten)
+        )
         return rewritten
 
 

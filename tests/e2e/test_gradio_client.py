@@ -32,7 +32,7 @@ def test_chat_endpoint_is_named_ask(gradio):
     endpoints = gradio.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert list(endpoints) == ["/ask"], "document actions must not be part of the Gradio API"
     names = [p["parameter_name"] for p in endpoints["/ask"]["parameters"]]
-    assert names == ["message", "regions", "document_types", "documents", "language"]
+    assert names == ["message", "regions", "document_types", "documents", "language", "conversation_id"]
 
 
 def test_chat_endpoint_answers_with_escaped_html_and_sources(gradio):

@@ -33,9 +33,15 @@ pytestmark = pytest.mark.e2e
 UNRELATED_QUESTION = "Wie viele Krankenhäuser haben sich zusammengeschlossen?"  # from the bundled corpus
 
 
-def assistant_process(name: str, directory: Path, chroma: tuple[str, int], collection: str) -> ServerProcess:
-    """``assistant serve`` as deployed behind a load balancer: keys set, store on the Chroma server."""
-    settings = make_settings(directory / "data", chroma_host=chroma[0], chroma_port=chroma[1], collection=collection)
+def assistant_process(
+    name: str, directory: Path, chroma: tuple[str, int], collection: str, database_url: str | None = None
+) -> ServerProcess:
+    """``assistant serve`` as deployed behind a load balancer: keys set, store on the Chroma server,
+    conversations in one database (PostgreSQL in the server tier of ``make test``)."""
+    database = {"database_url": database_url} if database_url else {}
+    settings = make_settings(
+        directory / "data", chroma_host=chroma[0], chroma_port=chroma[1], collection=collection, **database
+    )
     env = {
         **os.environ,
         **store_env(settings),
@@ -80,8 +86,10 @@ def print_logs_on_failure(request) -> Iterator[list[ServerProcess]]:
 @pytest.fixture(scope="module")
 def two_assistants(chroma_server, tmp_path_factory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     collection = f"shared{uuid.uuid4().hex[:8]}"
-    first = assistant_process("assistant-a", tmp_path_factory.mktemp("assistant-a"), chroma_server, collection)
-    second = assistant_process("assistant-b", tmp_path_factory.mktemp("assistant-b"), chroma_server, collection)
+    # A database of its own on the test PostgreSQL server if there is one, else one SQLite file for both.
+    database = make_settings(tmp_path_factory.mktemp("shared-database")).database
+    first = assistant_process("assistant-a", tmp_path_factory.mktemp("assistant-a"), chroma_server, collection, database)
+    second = assistant_process("assistant-b", tmp_path_factory.mktemp("assistant-b"), chroma_server, collection, database)
     # One after the other: the first finds the store empty and ingests the bundled corpus.
     with first.start(), second.start():
         yield first, second
@@ -110,6 +118,30 @@ def test_a_document_uploaded_through_one_process_is_answered_by_the_other(two_as
     with client(first, READER_KEY) as reader:
         assert reader.get("/api/v1/documents/musterland").status_code == 404
         assert "musterland" not in {d["id"] for d in reader.get("/api/v1/documents").json()}
+
+
+def test_a_conversation_started_through_one_process_is_continued_through_the_other(
+    two_assistants, print_logs_on_failure
+):
+    first, second = two_assistants
+    print_logs_on_failure.extend(two_assistants)
+    question = "Wie viele Krankenhäuser sind im Kompetenzverbund zusammengeschlossen?"
+    follow_up = "Und welche Ziele hat er?"  # what "er" is comes from the turn before
+    with client(first, READER_KEY) as reader:
+        conversation_id = reader.post("/api/v1/conversations", json={}).json()["id"]
+        started = reader.post("/api/v1/ask", json={"question": question, "conversation_id": conversation_id})
+    assert started.status_code == 200, started.text
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": started.json()["answer"]}]
+
+    with client(second, READER_KEY) as reader:
+        continued = reader.post("/api/v1/ask", json={"question": follow_up, "conversation_id": conversation_id})
+        assert continued.status_code == 200, continued.text
+        stateless = reader.post("/api/v1/ask", json={"question": follow_up, "history": history}).json()
+        stored = reader.get(f"/api/v1/conversations/{conversation_id}").json()
+    assert (continued.json()["answer"], continued.json()["citations"]) == (stateless["answer"], stateless["citations"])
+    assert [m["question"] for m in stored["messages"]] == [question, follow_up]
+    with client(first, READER_KEY) as reader:
+        assert len(reader.get(f"/api/v1/conversations/{conversation_id}").json()["messages"]) == 2
 
 
 def test_chroma_down_gives_503_and_the_assistant_recovers_when_it_is_back(tmp_path, print_logs_on_failure):
