@@ -56,3 +56,12 @@ def test_the_number_that_is_there_is_answered(realdocs):
 
     assert answer.answered, answer.answer
     assert "123.016" in answer.answer
+
+
+def test_a_value_in_a_pdf_table_is_answered_by_quoting_its_row_with_caption(realdocs):
+    # Tab. 1 of the bulletin (page 6): "23. März | Bundesweit umfangreiches Kontaktverbot".
+    answer = realdocs.chat.ask("Ab wann galt das bundesweit umfangreiche Kontaktverbot?")
+
+    assert answer.answered, answer.answer
+    assert "Start der Maßnahme: 23. März · Maßnahme: Bundesweit umfangreiches Kontaktverbot" in answer.answer
+    assert "Tab. 1 | Start von Maßnahmen zur Eindämmung" in answer.answer
