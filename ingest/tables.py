@@ -56,10 +56,15 @@ def is_row_text(paragraph: str) -> bool:
     return "\n" not in paragraph and bool(_ROW_TEXT.match(paragraph))
 
 
+def is_caption(paragraph: str) -> bool:
+    """A paragraph that names a table: "Tabelle 2: Förderquoten", "Tab. 1 | Start von Maßnahmen"."""
+    return bool(CAPTION_LINE.match(paragraph)) and len(paragraph) <= 200
+
+
 def caption_before(blocks: Sequence[Block]) -> str | None:
     """The caption of a table that follows ``blocks``: a "Tabelle 2: …" paragraph right before it,
     else the heading it stands under."""
-    if blocks and blocks[-1].kind == "paragraph" and CAPTION_LINE.match(blocks[-1].text) and len(blocks[-1].text) <= 200:
+    if blocks and blocks[-1].kind == "paragraph" and is_caption(blocks[-1].text):
         return blocks[-1].text
     return next((b.text for b in reversed(blocks) if b.kind == "heading"), None)
 

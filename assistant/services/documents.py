@@ -262,7 +262,7 @@ class DocumentService:
         }
         ids = [f"{doc_id}::{version}::{c.position:05d}" for c in chunks]
         ocr_pages = set(parsed.ocr_pages)
-        vectors = pages.embed(self.encoder, [embedding_text(title, c.section, c.text) for c in chunks], chunks)
+        vectors = pages.embed(self.encoder, [embedding_text(title, c.section, c.text) for c in chunks])
         self.store.add_hidden_chunks(
             ids,
             vectors,

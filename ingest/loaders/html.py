@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from ingest.loaders.common import first_heading, list_block, roman_numeral, single_line
+from ingest.loaders.html_main import main_content
 from ingest.model import ITEM_ENUMERATOR, Block, ParsedDocument
 from ingest.normalize import decode_text, normalize_text
 from ingest.tables import caption_before, table_blocks
@@ -33,7 +34,8 @@ def parse_html(data: bytes) -> ParsedDocument:
     # html.parser: lenient enough for real pages and part of Python; speed does not matter at upload sizes.
     declared = _META_CHARSET.search(data[:4096])
     encoding = declared.group(1).decode("ascii") if declared else None
-    soup = BeautifulSoup(decode_text(data, declared_encoding=encoding), "html.parser")
+    html = decode_text(data, declared_encoding=encoding)
+    soup = BeautifulSoup(html, "html.parser")
     title_tag = soup.find(lambda tag: tag.name == "title" and tag.find_parent("svg") is None)
     title = single_line(title_tag.get_text(" ")) if title_tag else ""
     _drop_boilerplate_elements(soup)
@@ -43,7 +45,7 @@ def parse_html(data: bytes) -> ParsedDocument:
     collector = _HtmlBlockCollector()
     collector.walk(root)
     collector.flush()
-    blocks = collector.blocks
+    blocks = main_content(collector.blocks, html)
     return ParsedDocument(blocks=blocks, title=title or first_heading(blocks, prefer_level=1))
 
 
@@ -91,6 +93,10 @@ class _HtmlBlockCollector:
             items = [single_line(item) for item in _html_list_items(element)]
             if any(items):
                 self.blocks.append(list_block(items))
+        elif name == "table" and _is_layout_table(element):
+            self.flush()
+            self.walk(element)  # old sites lay out the page with a table: its cells are the page
+            self.flush()
         elif name == "table":
             self.flush()
             rows, header_rows = _html_table_cells(element)
@@ -120,6 +126,11 @@ class _HtmlBlockCollector:
         paragraph = "\n".join(line for line in lines if line)
         if paragraph:
             self.blocks.append(Block("paragraph", paragraph))
+
+
+def _is_layout_table(table: Tag) -> bool:
+    """A table used for page layout: headings or paragraphs in its cells, not data."""
+    return table.find(["h1", "h2", "h3", "h4", "h5", "h6", "p"]) is not None
 
 
 def _is_text_node(node: object) -> bool:

@@ -27,9 +27,11 @@ from ingest.loaders.lines import (
     structural_headings,
 )
 from ingest.loaders.pdf_ocr import GARBLED, TEXTLESS, is_garbled, is_textless, recognise, unreadable
+from ingest.loaders.pdf_tables import PdfTable, TableHeaders, find_tables
 from ingest.loaders.toc import furniture_lines
 from ingest.model import Block, LoaderError, PageProgress, ParsedDocument
 from ingest.ocr import OcrOptions
+from ingest.tables import CAPTION_LINE, caption_before, is_caption, table_blocks
 
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:seite|page|s\.)\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:von|of|/)\s*\d{1,4})?$", re.IGNORECASE
@@ -40,6 +42,8 @@ _EDGE_LINES = 2
 # Deeper running headers are peeled off in rounds (see _drop_running_headers).
 _MAX_PEEL_ROUNDS = 4
 _HEADING_SIZE_RATIO = 1.15
+# Marks the end of a page in the walk over its lines and tables.
+_END_OF_PAGE = PdfTable([], 0.0, 0.0, 0.0, 0.0)
 _JUNK_TITLES = re.compile(r"^(?:untitled|unbenannt|microsoft word\s*-|dokument\d*$|document\d*$)", re.I)
 
 
@@ -56,6 +60,8 @@ class _Fragment:
 class _PdfLine:
     text: str
     size: float | None  # dominant font size of the line, when the extractor reported it
+    origin: tuple[float, float] | None = None  # where the line starts on the page, when known
+    table: PdfTable | None = None  # set on the empty line that stands where a table was read
 
 
 def parse_pdf(data: bytes, ocr: OcrOptions | None = None, progress: PageProgress | None = None) -> ParsedDocument:
@@ -85,9 +91,34 @@ def parse_pdf(data: bytes, ocr: OcrOptions | None = None, progress: PageProgress
         pages[number - 1] = [_PdfLine(single_line(line), None) for line in lines]
     if not any(line.text for lines in pages for line in lines):
         raise unreadable(garbled, notes)
+    pages = _set_tables_apart(pages, find_tables(data, _readable_pages(pages, recognised)))
     blocks = _pdf_blocks(_drop_furniture(_drop_running_headers(pages)))
     title = _pdf_metadata_title(reader) or first_heading(blocks, prefer_level=1)
     return ParsedDocument(blocks=blocks, title=title, ocr_pages=sorted(recognised), notes=notes)
+
+
+def _readable_pages(pages: list[list[_PdfLine]], recognised: dict[int, list[str]]) -> set[int]:
+    """Pages whose text layer is read (not OCR'd, not left out): only there tables are looked for."""
+    return {number for number, lines in enumerate(pages, 1) if lines and number not in recognised}
+
+
+def _set_tables_apart(pages: list[list[_PdfLine]], tables: dict[int, list[PdfTable]]) -> list[list[_PdfLine]]:
+    """Take each table's lines out of the text flow (so its text is not indexed twice, as prose and as
+    rows) and leave an empty marker line carrying the table where its first line was."""
+    result = []
+    for number, lines in enumerate(pages, 1):
+        for table in tables.get(number, []):
+            inside = [index for index, line in enumerate(lines) if line.origin and table.holds(*line.origin)]
+            if not inside:
+                continue  # no line to replace: the text stays prose rather than appearing twice
+            marker = _PdfLine("", None, table=table)
+            lines = [
+                *lines[: inside[0]],
+                marker,
+                *(line for i, line in enumerate(lines) if i > inside[0] and i not in inside),
+            ]
+        result.append(lines)
+    return result
 
 
 def _corrupt_pdf() -> LoaderError:
@@ -193,22 +224,26 @@ def _lines_with_sizes(fragments: Iterable[_Fragment]) -> list[_PdfLine]:
     lines: list[_PdfLine] = []
     current: list[str] = []
     sizes: Counter[float] = Counter()
+    origin: tuple[float, float] | None = None
     for fragment in fragments:
         size = fragment.size
         for position, piece in enumerate(fragment.text.split("\n")):
             if position > 0:
-                lines.append(_finish_pdf_line(current, sizes))
-                current, sizes = [], Counter()
+                lines.append(_finish_pdf_line(current, sizes, origin))
+                current, sizes, origin = [], Counter(), None
+            if piece.strip() and not any(part.strip() for part in current):
+                # Only a fragment's first piece is where the visitor says; later ones are below it.
+                origin = fragment.origin if position == 0 else None
             current.append(piece)
             if piece.strip():
                 sizes[round(size, 1)] += len(piece.strip())
-    lines.append(_finish_pdf_line(current, sizes))
+    lines.append(_finish_pdf_line(current, sizes, origin))
     return lines
 
 
-def _finish_pdf_line(parts: list[str], sizes: Counter[float]) -> _PdfLine:
+def _finish_pdf_line(parts: list[str], sizes: Counter[float], origin: tuple[float, float] | None) -> _PdfLine:
     size = sizes.most_common(1)[0][0] if sizes else None
-    return _PdfLine(single_line("".join(parts)), size or None)
+    return _PdfLine(single_line("".join(parts)), size or None, origin)
 
 
 def _drop_running_headers(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
@@ -264,36 +299,89 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     all_lines = [line for lines in pages for line in lines if line.text]
     heading_sizes = _heading_sizes(all_lines, _body_font_size(all_lines))
     blocks: list[Block] = []
+    headers = TableHeaders()
+    tables: list[tuple[int, list[list[str]], str | None]] = []  # this page's: first block, rows, caption
     for page_number, page in enumerate(pages, start=1):
-        page_lines, legal_headings = join_legal_titles(page, _line_text, _join_lines)
-        in_list = bool(blocks) and blocks[-1].kind == "list"
-        texts = [line.text for line in page_lines]
-        wrap_width = _pdf_wrap_width(texts)
-        if heading_sizes:
-            levels = _size_heading_levels(page_lines, heading_sizes)
-            # Sections of a law are set in the body size, so only their shape shows them.
-            levels = [
-                LEGAL_HEADING_LEVEL if level is None and index in legal_headings else level
-                for index, level in enumerate(levels)
-            ]
-            texts, levels = _merge_wrapped_headings(texts, levels)
-            items = list_item_texts(texts, wrap_width, after_item=in_list)
-            structural = structural_headings(texts, items, wrap_width)
-            levels = [
-                LEGAL_HEADING_LEVEL if level is None and heading and is_legal_heading(text) else level
-                for text, level, heading in zip(texts, levels, structural, strict=True)
-            ]
-        else:
-            items = list_item_texts(texts, wrap_width, after_item=in_list)
-            structural = structural_headings(texts, items, wrap_width)
-            levels = [
-                structural_heading_level(text, 2) if heading or index in legal_headings else None
-                for index, (text, heading) in enumerate(zip(texts, structural, strict=True))
-            ]
-        levels = [None if item is not None else level for level, item in zip(levels, items, strict=True)]
-        page_blocks = assemble_lines(texts, levels, items, wrap_width, page=page_number)
-        blocks = _merge_across_pages(blocks, page_blocks)
+        # As wide as the page's text without tables, however its tables cut it up.
+        wrap_width = _pdf_wrap_width(
+            [line.text for line in join_legal_titles(page, _line_text, _join_lines)[0]]
+        )
+        segment: list[_PdfLine] = []
+        for line in [*page, _PdfLine("", None, table=_END_OF_PAGE)]:
+            if line.table is None:
+                segment.append(line)
+                continue
+            blocks = _merge_across_pages(
+                blocks, _segment_blocks(segment, page_number, blocks, heading_sizes, wrap_width)
+            )
+            if line.table is not _END_OF_PAGE:
+                # A table that opens a page right after one that closed the page before runs on.
+                at_top = not any(block.page == page_number for block in blocks)
+                rows = headers.rows(
+                    line.table.rows, continued=at_top and bool(blocks) and blocks[-1].kind == "row"
+                )
+                caption = headers.caption if headers.continued else caption_before(blocks)
+                headers.caption = caption
+                tables.append((len(blocks), rows, caption))
+                blocks += [replace(b, page=page_number) for b in table_blocks(rows, caption=caption)]
+            segment = []
+        blocks = _captions_below(blocks, tables, page_number)
     return blocks
+
+
+def _captions_below(
+    blocks: list[Block], tables: list[tuple[int, list[list[str]], str | None]], page: int
+) -> list[Block]:
+    """A table without a "Tabelle N" line above it takes one set below it on its page ("Tab. 1 | …",
+    as the Epidemiologisches Bulletin does)."""
+    for start, rows, caption in tables:
+        if caption and CAPTION_LINE.match(caption):
+            continue
+        below = next(
+            (b for b in blocks[start:] if b.page == page and b.kind == "paragraph" and is_caption(b.text)),
+            None,
+        )
+        if below is not None:
+            renamed = [replace(b, page=page) for b in table_blocks(rows, caption=below.text)]
+            blocks = [*blocks[:start], *renamed, *blocks[start + len(renamed) :]]
+    tables.clear()
+    return blocks
+
+
+def _segment_blocks(
+    page_lines: list[_PdfLine],
+    page_number: int,
+    blocks: list[Block],
+    heading_sizes: list[float],
+    wrap_width: float | None,
+) -> list[Block]:
+    """Blocks of a page, or of the part of a page before, between or after its tables."""
+    page_lines, legal_headings = join_legal_titles(page_lines, _line_text, _join_lines)
+    in_list = bool(blocks) and blocks[-1].kind == "list"
+    texts = [line.text for line in page_lines]
+    if heading_sizes:
+        levels = _size_heading_levels(page_lines, heading_sizes)
+        # Sections of a law are set in the body size, so only their shape shows them.
+        levels = [
+            LEGAL_HEADING_LEVEL if level is None and index in legal_headings else level
+            for index, level in enumerate(levels)
+        ]
+        texts, levels = _merge_wrapped_headings(texts, levels)
+        items = list_item_texts(texts, wrap_width, after_item=in_list)
+        structural = structural_headings(texts, items, wrap_width)
+        levels = [
+            LEGAL_HEADING_LEVEL if level is None and heading and is_legal_heading(text) else level
+            for text, level, heading in zip(texts, levels, structural, strict=True)
+        ]
+    else:
+        items = list_item_texts(texts, wrap_width, after_item=in_list)
+        structural = structural_headings(texts, items, wrap_width)
+        levels = [
+            structural_heading_level(text, 2) if heading or index in legal_headings else None
+            for index, (text, heading) in enumerate(zip(texts, structural, strict=True))
+        ]
+    levels = [None if item is not None else level for level, item in zip(levels, items, strict=True)]
+    return assemble_lines(texts, levels, items, wrap_width, page=page_number)
 
 
 def _line_text(line: _PdfLine) -> str:

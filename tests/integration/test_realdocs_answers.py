@@ -70,3 +70,12 @@ def test_a_reference_list_answers_nothing(realdocs):
 
     cited_sections = [c.section or "" for c in answer.citations if answer.answered]
     assert not any(s.rsplit("›", 1)[-1].strip().startswith("Literatur") for s in cited_sections), answer.answer
+
+
+def test_a_value_in_a_pdf_table_is_answered_by_quoting_its_row_with_caption(realdocs):
+    # Tab. 1 of the bulletin (page 6): "23. März | Bundesweit umfangreiches Kontaktverbot".
+    answer = realdocs.chat.ask("Ab wann galt das bundesweit umfangreiche Kontaktverbot?")
+
+    assert answer.answered, answer.answer
+    assert "Start der Maßnahme: 23. März · Maßnahme: Bundesweit umfangreiches Kontaktverbot" in answer.answer
+    assert "Tab. 1 | Start von Maßnahmen zur Eindämmung" in answer.answer

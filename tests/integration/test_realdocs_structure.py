@@ -201,3 +201,70 @@ def test_law_chunks_know_their_legal_position(chunks_of):
     assert numbered, "no chunk starts inside a numbered list"
     assert all(re.fullmatch(r"§ \d+ Abs\. \d+ Nr\. \d+", legal) for legal in numbered), numbered
     assert all(c.legal is None for c in chunks_of("gematik_konzept_migration_epa2_v1.0.0.pdf"))
+
+
+# Rows of ruled tables, as the PDFs print them (checked with ``pdftotext -layout``): every row is one
+# unit with its column headers and the table's caption.
+_ABBREVIATIONS = "Anhang A – Verzeichnisse – Kürzel: "
+_MEASURES = "Tab. 1 | Start von Maßnahmen zur Eindämmung der SARS-CoV-2-Epidemie in Deutschland, 2020. – "
+_RECORD = "Allgemeine Erläuterungen zur Satzart – "
+TABLE_ROWS = {
+    "gematik_konzept_migration_epa2_v1.0.0.pdf": [
+        f"{_ABBREVIATIONS}{short} · Erläuterung: {long}"
+        for short, long in [
+            ("AS", "Aktensystem"),
+            ("DVD", "Dienstverzeichnisdienst"),
+            ("ePA", "Elektronische Patientenakte"),
+            ("FdV", "Frontend des Versicherten"),
+            ("FM", "Fachmodul"),
+            ("LEÄ", "Leistungserbringer-äquivalent"),
+            ("LEI", "Leistungserbringerinstitution"),
+            ("PDSG", "Patientendaten-Schutz-Gesetz"),
+            ("PS", "Primärsystem"),
+            ("SMC-B", "Security Module Card, Typ B"),
+        ]
+    ],
+    # The bulletin sets the caption below the table, in the side column.
+    "rki_epidbull_2020-17_nowcasting.pdf": [
+        f"{_MEASURES}Start der Maßnahme: 9. März · Maßnahme: Absage großer Veranstaltungen in verschiedenen "
+        "Bundesländern (bei über 1.000 Teilnehmer)",
+        f"{_MEASURES}Start der Maßnahme: 16. März · Maßnahme: Bund-Länder-Vereinbarung zu Leitlinien gegen die "
+        "Ausbreitung des Coronavirus",
+        f"{_MEASURES}Start der Maßnahme: 23. März · Maßnahme: Bundesweit umfangreiches Kontaktverbot",
+    ],
+    "kbv_vorgaben_corsurv_2021.pdf": [
+        f"{_RECORD}Feld-Nr.: 01 · Feld: Satzart · Feldart: M · Anzahl Stellen: 13 · Feldeigenschaft: alphanum. · "
+        "Inhalt/Erläuterung: konstant „CORSURVSEQORD“",
+        # Page 13 continues the table of page 12 without repeating its header row.
+        f"{_RECORD}Feld-Nr.: 10 · Feld: Postleitzahl des Getesteten · Feldart: M · Anzahl Stellen: 5 · "
+        "Feldeigenschaft: numerisch · Inhalt/Erläuterung: Postleitzahl des Getesteten",
+    ],
+    "gematik_gemspec_vzd_fhir_directory_v1.0.0.pdf": [
+        "Tabelle 3: VZD-FHIR-Directory_Mapping_LDAP_to_FHIR – LDAP-Eintragst yp: HBA und SMC-B · "
+        "LDAP-Attribut: displayName · FHIR-Ressource: TIPractitioner TIOrganization · FHIR-Element: name = displayName",
+    ],
+}
+
+
+def _paragraphs(chunks: list[Chunk]) -> list[str]:
+    return [part for chunk in chunks for part in chunk.text.split("\n\n")]
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_ROWS))
+def test_every_row_of_a_known_table_is_one_unit_with_headers_and_caption(chunks_of, name: str):
+    paragraphs = _paragraphs(chunks_of(name))
+    missing = [row for row in TABLE_ROWS[name] if row not in paragraphs]
+    assert not missing, missing
+
+
+def test_a_tables_text_is_indexed_as_rows_only_not_again_as_prose(chunks_of):
+    text = "\n".join(chunk.text for chunk in chunks_of("gematik_konzept_migration_epa2_v1.0.0.pdf"))
+    # Read as prose, the table would give "Kürzel Erläuterung AS Aktensystem DVD Dienstverzeichnisdienst".
+    for cells in ("Kürzel Erläuterung", "DVD Dienstverzeichnisdienst", "PDSG Patientendaten-Schutz-Gesetz"):
+        assert cells not in text
+    assert text.count("Erläuterung: Dienstverzeichnisdienst") == 1
+
+
+def test_a_table_row_keeps_the_page_it_is_printed_on(chunks_of):
+    chunk = _containing(chunks_of("kbv_vorgaben_corsurv_2021.pdf"), "Feld-Nr.: 10 · Feld: Postleitzahl")
+    assert chunk.page == 13

@@ -446,6 +446,46 @@ def test_html_structure_maps_to_headings_paragraphs_lists_and_rows():
     ]
 
 
+AGENCY_PAGES = Path(__file__).resolve().parents[2] / "bench" / "data" / "html"
+
+
+def agency_page(name: str) -> str:
+    return "\n".join(block.text for block in parse_file(AGENCY_PAGES / name).blocks)
+
+
+def test_html_agency_page_keeps_its_content_and_table_without_div_built_chrome():
+    # Cookie banner, skip links, menu and breadcrumb are <div>s here, so no tag rule catches them.
+    text = agency_page("ministerium_pressemitteilung.html")
+    for content in (
+        "Pflegeeinrichtungen können ab dem 1. April 2024 Zuschüsse für digitale Ausstattung beantragen.",
+        "Jede Einrichtung kann einen einmaligen Zuschuss von bis zu 12.000 Euro erhalten.",
+        "• Einrichtungen der Tages- und Nachtpflege",
+        "Tabelle 1: Förderquoten nach Bereich – Förderbereich: Pflegedokumentation · Anteil: 40 Prozent",
+    ):
+        assert content in text
+    for debris in ("Wir verwenden Cookies", "Alle akzeptieren", "Direkt zum Inhalt", "Sie sind hier",
+                   "Seite teilen", "Zum Seitenanfang", "Pressekontakt", "Erklärung zur Barrierefreiheit"):  # fmt: skip
+        assert debris not in text
+
+
+def test_html_numbered_steps_stay_and_rating_widget_goes():
+    text = agency_page("landesamt_merkblatt.html")
+    assert "1. Beauftragen Sie eine akkreditierte Untersuchungsstelle." in text
+    assert "Die Kosten der Untersuchung trägt der Betreiber der Anlage." in text
+    assert "War diese Seite hilfreich" not in text
+    assert "technisch notwendige Cookies" not in text
+
+
+def test_html_page_laid_out_with_a_table_is_read_as_a_page_not_as_one_row():
+    blocks = parse_file(AGENCY_PAGES / "kommune_bekanntmachung.html").blocks
+    assert Block("heading", "§ 2", level=2) in blocks
+    assert Block("paragraph", "Kredite für Investitionen werden nicht veranschlagt.") in blocks
+    text = agency_page("kommune_bekanntmachung.html")
+    assert "Steuerart: Grundsteuer B · Hebesatz: 495 v. H." in text
+    for debris in ("Bürgerservice", "Mängelmelder", "Seite drucken", "verwenden wir Cookies"):
+        assert debris not in text
+
+
 def test_html_ordered_list_after_incomplete_sentence_is_numbered():
     page = (
         "<p>(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer</p>"
