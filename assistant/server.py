@@ -115,7 +115,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     install_contract(app, settings.max_question_chars, options.max_upload_files)
     app.state.mcp = _mount_mcp(app, options)
     blocks = build_ui(app.state.container, options, app.state.api_keys, app.state.identities)
-    login = _web_login(app.state.api_keys) if options.web_login else {}
+    login = _web_login(app.state.api_keys, app.state.identities) if options.web_login else {}
     return gr.mount_gradio_app(
         app,
         blocks,
@@ -146,11 +146,19 @@ def _mount_mcp(app: FastAPI, options: ServerOptions):
     return server
 
 
-def _web_login(keys: ApiKeys) -> dict:
-    """Gradio's login form: any name, and a reader or editor key as the password."""
+def _web_login(keys: ApiKeys, identities: Identities) -> dict:
+    """Gradio's login form: a name, and a reader or editor key as the password. The name is whose
+    conversations one sees, so a key with a label (``ASSISTANT_API_KEY_LABELS``) logs in under that
+    name only, and no other key logs in under a label: a colleague's key does not open one's own
+    conversations. Holders of one unlabelled key share it and so trust each other with names."""
+    labels = {label.casefold() for label in identities.labels.values()}
 
     def check(username: str, password: str) -> bool:
-        return bool(username.strip()) and keys.role_for(password) is not None
+        name = username.strip().casefold()
+        if not name or keys.role_for(password) is None:
+            return False
+        label = identities.labels.get(password)
+        return name == label.casefold() if label else name not in labels
 
     return {"auth": check, "auth_message": LOGIN_MESSAGE}
 

@@ -39,3 +39,19 @@ def test_the_trusted_header_counts_only_from_a_trusted_proxy():
 def test_the_header_is_off_by_default_and_without_proxies():
     assert identities().resolve(SSO, "10.2.3.4", KEY) == "fachbereich-3"
     assert identities(trusted_header="X-Forwarded-User").resolve(SSO, "10.2.3.4", KEY) == "fachbereich-3"
+
+
+def test_a_labelled_key_logs_in_to_the_web_under_its_label_only_and_no_key_under_a_label():
+    """The login name decides whose conversations one sees: a colleague's key must not open them."""
+    from assistant.api.auth import ApiKeys
+    from assistant.server import _web_login
+
+    check = _web_login(ApiKeys(reader=[KEY, OTHER]), identities())["auth"]
+
+    assert check("fachbereich-3", KEY)
+    assert check("Fachbereich-3 ", KEY)
+    assert not check("erika", KEY)  # a labelled key has one name
+    assert not check("fachbereich-3", OTHER)  # an unlabelled key cannot take a label
+    assert check("erika", OTHER)
+    assert not check("erika", "wrong-key")
+    assert not check("  ", OTHER)
