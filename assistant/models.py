@@ -7,6 +7,16 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class TableCell(BaseModel):
+    header: str = Field(description="The column's header; empty where the table has none.")
+    value: str
+
+
+class TableRow(BaseModel):
+    caption: str | None = Field(default=None, description="The table's caption or heading.")
+    cells: list[TableCell]
+
+
 class Citation(BaseModel):
     n: int = Field(description="Number used in the answer's [n] markers, starting at 1.")
     document_id: str
@@ -27,6 +37,11 @@ class Citation(BaseModel):
     score: float = Field(description="Retrieval relevance in [0, 1]; higher is better.")
     highlights: list[str] = Field(
         default_factory=list, description="Sentences of `text` that the answer quotes."
+    )
+    table_rows: list[TableRow] = Field(
+        default_factory=list,
+        description="The table rows among the passage's paragraphs (PDF, DOCX, HTML, Markdown tables), "
+        "each with its column headers and caption, so that a client can show them as a table.",
     )
 
 

@@ -56,6 +56,21 @@ def is_row_text(paragraph: str) -> bool:
     return "\n" not in paragraph and bool(_ROW_TEXT.match(paragraph))
 
 
+def parse_row(paragraph: str) -> tuple[str | None, list[tuple[str, str]]] | None:
+    """A rendered row read back: its caption and its (header, value) cells, so that a reader can be
+    shown the table again; None for a paragraph that is no row. A header merged from several header
+    rows ("Kosten – 2024") before the first cell is read as the caption: the text cannot tell."""
+    if not is_row_text(paragraph):
+        return None
+    first, *rest = paragraph.split(CELL_SEPARATOR)
+    caption, _, first = first.rpartition(CAPTION_SEPARATOR)
+    cells = []
+    for cell in [first, *rest]:
+        header, found, value = cell.partition(": ")
+        cells.append((header.strip(), value.strip()) if found else ("", cell.strip()))
+    return (caption.strip() or None), cells
+
+
 def is_caption(paragraph: str) -> bool:
     """A paragraph that names a table: "Tabelle 2: Förderquoten", "Tab. 1 | Start von Maßnahmen"."""
     return bool(CAPTION_LINE.match(paragraph)) and len(paragraph) <= 200

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from assistant.api.formatting import citation_label
 from assistant.models import Answer, Citation, FileResult
+from ingest.tables import parse_row
 from web.source_page import source_url
 from web.tables import heading_html, is_table, table_html
 from web.texts import language_of, t
@@ -56,7 +57,7 @@ def _source(citation: Citation, language: str) -> str:
         f'<details class="sa-source">'
         f'<summary><span class="sa-n">{citation.n}</span>'
         f'<span class="sa-source-label"><span class="sa-title">{_e(citation.title)}</span>{where_html}</span></summary>'
-        f'<div class="sa-passage">{highlighted(citation.text, citation.highlights)}</div>'
+        f'<div class="sa-passage">{passage_html(citation.text, citation.highlights)}</div>'
         f"{_open_link(citation, language)}"
         f'<div class="sa-meta">{relevance} · ID {_e(citation.document_id)}</div>'
         f"</details>"
@@ -69,6 +70,57 @@ def _open_link(citation: Citation, language: str) -> str:
         return ""
     url = source_url(citation.document_id, citation.chunk_id, citation.highlights, language)
     return f'<a class="sa-open" href="{_e(url)}" target="_blank" rel="noopener">{_e(t(language, "open_source"))}</a>'
+
+
+def passage_html(text: str, highlights: Sequence[str]) -> str:
+    """The passage with its table rows shown as a table again (caption, one header row, a row per
+    rendered "Header: value · …" paragraph; the quoted row marked), the rest as highlighted text."""
+    out: list[str] = []
+    prose: list[str] = []
+    table: list[tuple[str | None, list[tuple[str, str]], bool]] = []
+
+    def flush_prose() -> None:
+        if prose:
+            out.append(highlighted("\n\n".join(prose), highlights))
+            prose.clear()
+
+    def flush_table() -> None:
+        if table:
+            out.append(_table(table))
+            table.clear()
+
+    for paragraph in re.split(r"\n{2,}", text):
+        row = parse_row(paragraph.strip())
+        if row is None:
+            flush_table()
+            prose.append(paragraph)
+            continue
+        flush_prose()
+        caption, cells = row
+        if table and (table[0][0] != caption or [h for h, _ in table[0][1]] != [h for h, _ in cells]):
+            flush_table()
+        table.append((caption, cells, any(h.strip() and h.strip() in paragraph for h in highlights)))
+    flush_prose()
+    flush_table()
+    return "".join(out)
+
+
+def _table(rows: list[tuple[str | None, list[tuple[str, str]], bool]]) -> str:
+    caption, first, _ = rows[0]
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h, _ in first) if any(h for h, _ in first) else ""
+    body = "".join(_table_row(cells, cited) for _, cells, cited in rows)
+    return (
+        '<table class="sa-passage-table">'
+        + (f"<caption>{_e(caption)}</caption>" if caption else "")
+        + (f"<thead><tr>{head}</tr></thead>" if head else "")
+        + f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _table_row(cells: list[tuple[str, str]], cited: bool) -> str:
+    values = [f"<mark>{_e(v)}</mark>" if cited else _e(v) for _, v in cells]
+    attributes = ' class="sa-cited-row"' if cited else ""
+    return f"<tr{attributes}>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>"
 
 
 def highlighted(text: str, highlights: Iterable[str]) -> str:

@@ -79,3 +79,10 @@ def test_a_value_in_a_pdf_table_is_answered_by_quoting_its_row_with_caption(real
     assert answer.answered, answer.answer
     assert "Start der Maßnahme: 23. März · Maßnahme: Bundesweit umfangreiches Kontaktverbot" in answer.answer
     assert "Tab. 1 | Start von Maßnahmen zur Eindämmung" in answer.answer
+    # the citation carries the row as a table too, for the UI and API clients
+    rows = [(r.caption or "", [(c.header, c.value) for c in r.cells]) for c in answer.citations for r in c.table_rows]
+    assert any(
+        caption.startswith("Tab. 1 | Start von Maßnahmen")
+        and cells == [("Start der Maßnahme", "23. März"), ("Maßnahme", "Bundesweit umfangreiches Kontaktverbot")]
+        for caption, cells in rows
+    ), rows

@@ -34,3 +34,25 @@ def test_related_passages_of_a_decline_have_their_own_heading():
     assert "sa-unanswered" in html
     assert 'class="sa-sources sa-related"' in html and "Verwandte Fundstellen – keine Antwort auf die Frage" in html
     assert "<b>" not in html and "&lt;b&gt;fördert" in html
+
+
+def test_a_cited_table_row_is_shown_as_a_table_with_its_headers_and_caption():
+    """Rows are stored as "Caption – Header: value · Header: value"; the reader sees the table again,
+    the quoted row marked, and the prose around it as text (escaped)."""
+    from assistant.components.answerer.compose import table_rows
+    from web.render import passage_html
+
+    row = "Tabelle 2: Förderquoten – Förderbereich: IT · Anteil: 5 %"
+    text = f"Vorab <b>Text</b>.\n\nTabelle 2: Förderquoten – Förderbereich: Notfall · Anteil: 10 %\n\n{row}"
+
+    shown = passage_html(text, [row])
+
+    assert "&lt;b&gt;Text&lt;/b&gt;" in shown
+    assert "<caption>Tabelle 2: Förderquoten</caption>" in shown
+    assert '<th scope="col">Förderbereich</th><th scope="col">Anteil</th>' in shown
+    assert "<tr><td>Notfall</td><td>10 %</td></tr>" in shown
+    assert '<tr class="sa-cited-row"><td><mark>IT</mark></td><td><mark>5 %</mark></td></tr>' in shown
+    rows = table_rows(text)
+    assert [(r.caption, [(c.header, c.value) for c in r.cells]) for r in rows][1] == (
+        "Tabelle 2: Förderquoten", [("Förderbereich", "IT"), ("Anteil", "5 %")]
+    )

@@ -12,15 +12,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.components.answerer.units import Unit
 from assistant.i18n import quoted
 from assistant.i18n import text as phrase
 from assistant.language import Language
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, TableCell, TableRow
 from assistant.retrieval_types import Passage
 from ingest.legal import parse_label, position_in
+from ingest.tables import parse_row
 
 LEAD_KEYS = ("lead_single", "lead_multi")
 
@@ -41,7 +43,17 @@ def citation(number: int, passage: Passage, highlights: Sequence[str]) -> Citati
         chunk_id=passage.id,
         score=round(float(passage.score), 4),
         highlights=list(highlights),
+        table_rows=table_rows(passage.text),
     )
+
+
+def table_rows(text: str) -> list[TableRow]:
+    """The passage's table rows, read back into caption and cells."""
+    rows = [parse_row(paragraph.strip()) for paragraph in re.split(r"\n{2,}", text)]
+    return [
+        TableRow(caption=caption, cells=[TableCell(header=h, value=v) for h, v in cells])
+        for caption, cells in (row for row in rows if row is not None)
+    ]
 
 
 def _legal_position(start: object, text: str, highlights: Sequence[str]) -> str | None:
