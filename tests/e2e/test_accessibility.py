@@ -120,7 +120,8 @@ FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.
   return {tag: e.tagName.toLowerCase(), id: e.id, label: e.getAttribute('aria-label') || '',
     text: (e.innerText || e.value || '').trim().slice(0, 60), role: e.getAttribute('role') || '',
     inside: (e.closest('[id^=sa-]') || {}).id || '', source: !!e.closest('.sa-source'),
-    open: e.parentElement && e.parentElement.open, outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"""
+    open: e.parentElement && e.parentElement.open, checked: !!e.checked,
+    outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"""
 
 
 def tab_until(
@@ -144,7 +145,7 @@ def assert_focus_visible(focused: dict) -> None:
     assert focused["outline"] not in ("none", "") and focused["width"] >= 2, f"focus not visible on {focused}"
 
 
-def test_keyboard_only_ask_open_source_new_conversation_upload(page, tmp_path):  # noqa: F811
+def test_keyboard_only_ask_open_source_new_and_switch_conversation_upload(page, tmp_path):  # noqa: F811
     # Playwright turns file-chooser interception on without waiting for the browser; a listener
     # this early makes sure it is on before Enter opens the chooser at the end of the walk.
     page.on("filechooser", lambda chooser: None)
@@ -174,6 +175,19 @@ def test_keyboard_only_ask_open_source_new_conversation_upload(page, tmp_path): 
     page.keyboard.press("Enter")
     page.locator("#sa-chatbot .sa-answer").first.wait_for(state="detached")
     page.wait_for_function("() => document.activeElement && document.activeElement.closest('#sa-question')")
+
+    # Switch conversation: "Neues Gespräch", then back (Shift+Tab) to the first conversation in the
+    # list, chosen with Space; its answer comes back into the chat.
+    new = tab_until(page, lambda f: f["inside"] == "sa-new-conversation", key="Shift+Tab")
+    assert_focus_visible(new)
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('#sa-conversations input[type=radio]').length >= 2")
+    radio = tab_until(
+        page, lambda f: f["inside"] == "sa-conversations" and f["tag"] == "input" and not f["checked"], key="Shift+Tab"
+    )
+    assert_focus_visible(radio)
+    page.keyboard.press("Space")
+    last_answer(page)
 
     # Upload: to the tab list, on to "Dokumente", into the upload area; Enter opens the file chooser.
     tab = tab_until(page, lambda f: f["role"] == "tab", key="Shift+Tab")
