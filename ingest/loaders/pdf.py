@@ -5,20 +5,17 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError
 
 from ingest.loaders.common import first_heading, join_wrapped, list_block, single_line
 from ingest.loaders.lines import (
-    HEADING_NUMBER,
     LEGAL_HEADING_LEVEL,
-    MAX_HEADING_WORDS,
     assemble_lines,
     ends_with_terminal,
-    is_heading_shaped,
     is_legal_heading,
     join_legal_titles,
     list_item_texts,
@@ -26,8 +23,16 @@ from ingest.loaders.lines import (
     structural_heading_level,
     structural_headings,
 )
+from ingest.loaders.pdf_headings import (
+    body_font_size,
+    heading_sizes,
+    merge_wrapped_headings,
+    size_heading_levels,
+    wrap_width,
+)
 from ingest.loaders.pdf_ocr import GARBLED, TEXTLESS, is_garbled, is_textless, recognise, unreadable
 from ingest.loaders.pdf_tables import PdfTable, TableHeaders, find_tables
+from ingest.loaders.pdf_text import PdfLine, read_page_lines
 from ingest.loaders.toc import furniture_lines
 from ingest.model import Block, LoaderError, PageProgress, ParsedDocument
 from ingest.ocr import OcrOptions
@@ -41,27 +46,10 @@ _DIGITS = re.compile(r"\d+")
 _EDGE_LINES = 2
 # Deeper running headers are peeled off in rounds (see _drop_running_headers).
 _MAX_PEEL_ROUNDS = 4
-_HEADING_SIZE_RATIO = 1.15
 # Marks the end of a page in the walk over its lines and tables.
 _END_OF_PAGE = PdfTable([], 0.0, 0.0, 0.0, 0.0)
 _JUNK_TITLES = re.compile(r"^(?:untitled|unbenannt|microsoft word\s*-|dokument\d*$|document\d*$)", re.I)
 
-
-@dataclass(frozen=True)
-class _Fragment:
-    """A piece of page text as pypdf's visitor reports it."""
-
-    text: str
-    size: float
-    origin: tuple[float, float] | None  # start on the page; None for rotated or skewed text
-
-
-@dataclass(frozen=True)
-class _PdfLine:
-    text: str
-    size: float | None  # dominant font size of the line, when the extractor reported it
-    origin: tuple[float, float] | None = None  # where the line starts on the page, when known
-    table: PdfTable | None = None  # set on the empty line that stands where a table was read
 
 
 def parse_pdf(data: bytes, ocr: OcrOptions | None = None, progress: PageProgress | None = None) -> ParsedDocument:
@@ -71,7 +59,7 @@ def parse_pdf(data: bytes, ocr: OcrOptions | None = None, progress: PageProgress
     page_objects = _pdf_pages(reader)
     extracted = []
     for number, page in enumerate(page_objects, 1):
-        extracted.append(_pdf_page_lines(page))
+        extracted.append(read_page_lines(page))
         if progress:
             progress(number, len(page_objects))
     if extracted and all(lines is None for lines in extracted):
@@ -88,7 +76,7 @@ def parse_pdf(data: bytes, ocr: OcrOptions | None = None, progress: PageProgress
         recognised.update(read)
         notes += [note] if note else []
     for number, lines in recognised.items():
-        pages[number - 1] = [_PdfLine(single_line(line), None) for line in lines]
+        pages[number - 1] = [PdfLine(single_line(line), None) for line in lines]
     if not any(line.text for lines in pages for line in lines):
         raise unreadable(garbled, notes)
     pages = _set_tables_apart(pages, find_tables(data, _readable_pages(pages, recognised)))
@@ -97,12 +85,12 @@ def parse_pdf(data: bytes, ocr: OcrOptions | None = None, progress: PageProgress
     return ParsedDocument(blocks=blocks, title=title, ocr_pages=sorted(recognised), notes=notes)
 
 
-def _readable_pages(pages: list[list[_PdfLine]], recognised: dict[int, list[str]]) -> set[int]:
+def _readable_pages(pages: list[list[PdfLine]], recognised: dict[int, list[str]]) -> set[int]:
     """Pages whose text layer is read (not OCR'd, not left out): only there tables are looked for."""
     return {number for number, lines in enumerate(pages, 1) if lines and number not in recognised}
 
 
-def _set_tables_apart(pages: list[list[_PdfLine]], tables: dict[int, list[PdfTable]]) -> list[list[_PdfLine]]:
+def _set_tables_apart(pages: list[list[PdfLine]], tables: dict[int, list[PdfTable]]) -> list[list[PdfLine]]:
     """Take each table's lines out of the text flow (so its text is not indexed twice, as prose and as
     rows) and leave an empty marker line carrying the table where its first line was."""
     result = []
@@ -111,7 +99,7 @@ def _set_tables_apart(pages: list[list[_PdfLine]], tables: dict[int, list[PdfTab
             inside = [index for index, line in enumerate(lines) if line.origin and table.holds(*line.origin)]
             if not inside:
                 continue  # no line to replace: the text stays prose rather than appearing twice
-            marker = _PdfLine("", None, table=table)
+            marker = PdfLine("", None, table=table)
             lines = [
                 *lines[: inside[0]],
                 marker,
@@ -155,98 +143,8 @@ def _pdf_pages(reader: PdfReader) -> list[PageObject]:
         raise _corrupt_pdf() from exc
 
 
-def _pdf_page_lines(page: PageObject) -> list[_PdfLine] | None:
-    """Lines of one page with their font sizes, or ``None`` if the page cannot be read.
 
-    Sizes come from pypdf's text visitor and are used only when the visited fragments reproduce
-    extract_text's result exactly, so font sizes never come at the price of different text.
-    """
-    fragments: list[_Fragment] = []
-
-    def visit(text: str, cm: Sequence[float], tm: Sequence[float], font: object, size: float) -> None:
-        scale = abs(tm[3] * cm[3]) if tm[3] and cm[3] else 1.0
-        upright = not (tm[1] or tm[2] or cm[1] or cm[2])
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        fragments.append(_Fragment(text, size * scale, (x, y) if upright else None))
-
-    try:
-        text = page.extract_text(visitor_text=visit)
-    except Exception:
-        return None  # one unreadable page should not cost the rest of the document
-    if "".join(fragment.text for fragment in fragments) != text:
-        fragments = [_Fragment(text, 0.0, None)]  # no trustworthy sizes: every line gets the same one
-    return _lines_with_sizes(_rejoin_runs(fragments))
-
-
-def _rejoin_runs(fragments: Sequence[_Fragment]) -> list[_Fragment]:
-    """Undo line breaks pypdf puts between runs of one baseline.
-
-    Some generators (Arbortext, used for the Bundesanzeiger) re-anchor the text matrix every few
-    glyphs: "Tm" to the origin, then "Td" to the glyph. pypdf takes the jump for a new line and cuts
-    "Personen" into "Person\nen", so no line of the page would be whole. A run ending in such a break
-    is glued to the next run when that one continues the same baseline further right: without a
-    separator, as these runs carry their spaces themselves, unless a gap wider than two characters
-    between them shows that a space was set by position.
-    """
-    kept = [fragment for fragment in fragments if fragment.text]
-    rejoined: list[_Fragment] = []
-    for index, fragment in enumerate(kept):
-        following = kept[index + 1] if index + 1 < len(kept) else None
-        text = fragment.text
-        if following is not None and _continues_baseline(fragment, following):
-            run = text[:-1]
-            spaced = run[-1:].isspace() or following.text[:1].isspace()
-            text = run + (" " if not spaced and _gap(fragment, following) > 2 * fragment.size else "")
-        rejoined.append(replace(fragment, text=text))
-    return rejoined
-
-
-def _continues_baseline(run: _Fragment, following: _Fragment) -> bool:
-    if run.origin is None or following.origin is None or not run.text.endswith("\n"):
-        return False
-    if "\n" in run.text[:-1]:
-        return False  # the run's origin is that of its first line, not of the one that breaks
-    (x, y), (next_x, next_y) = run.origin, following.origin
-    return abs(next_y - y) <= 0.2 * max(run.size, 1.0) and next_x > x
-
-
-def _gap(run: _Fragment, following: _Fragment) -> float:
-    """Horizontal space between two runs of a baseline (both have an origin)."""
-    if run.origin is None or following.origin is None:
-        return 0.0
-    # The visitor reports where a run starts, not where it ends: half an em per character
-    # estimates the width of proportional text.
-    return following.origin[0] - (run.origin[0] + 0.5 * run.size * len(run.text.rstrip("\n")))
-
-
-def _lines_with_sizes(fragments: Iterable[_Fragment]) -> list[_PdfLine]:
-    lines: list[_PdfLine] = []
-    current: list[str] = []
-    sizes: Counter[float] = Counter()
-    origin: tuple[float, float] | None = None
-    for fragment in fragments:
-        size = fragment.size
-        for position, piece in enumerate(fragment.text.split("\n")):
-            if position > 0:
-                lines.append(_finish_pdf_line(current, sizes, origin))
-                current, sizes, origin = [], Counter(), None
-            if piece.strip() and not any(part.strip() for part in current):
-                # Only a fragment's first piece is where the visitor says; later ones are below it.
-                origin = fragment.origin if position == 0 else None
-            current.append(piece)
-            if piece.strip():
-                sizes[round(size, 1)] += len(piece.strip())
-    lines.append(_finish_pdf_line(current, sizes, origin))
-    return lines
-
-
-def _finish_pdf_line(parts: list[str], sizes: Counter[float], origin: tuple[float, float] | None) -> _PdfLine:
-    size = sizes.most_common(1)[0][0] if sizes else None
-    return _PdfLine(single_line("".join(parts)), size or None, origin)
-
-
-def _drop_running_headers(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
+def _drop_running_headers(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
     """Remove bare page numbers and lines repeated at the top or bottom of most pages.
 
     A running header can be several lines deep: the Bundesanzeiger sets "www.bundesanzeiger.de",
@@ -262,7 +160,7 @@ def _drop_running_headers(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
     return pages
 
 
-def _drop_furniture(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
+def _drop_furniture(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
     dropped = furniture_lines([[line.text for line in lines] for lines in pages])
     return [
         [line for index, line in enumerate(lines) if index not in drop]
@@ -270,7 +168,7 @@ def _drop_furniture(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
     ]
 
 
-def _peel_running_lines(pages: list[list[_PdfLine]], page_numbers: bool) -> list[list[_PdfLine]]:
+def _peel_running_lines(pages: list[list[PdfLine]], page_numbers: bool) -> list[list[PdfLine]]:
     edges_per_page = [_edge_indices(lines) for lines in pages]
     edge_counts: Counter[str] = Counter()
     for lines, edges in zip(pages, edges_per_page, strict=True):
@@ -279,7 +177,7 @@ def _peel_running_lines(pages: list[list[_PdfLine]], page_numbers: bool) -> list
         key for key, count in edge_counts.items() if len(pages) >= 3 and count >= 3 and count > len(pages) / 2
     }
 
-    def is_running(line: _PdfLine) -> bool:
+    def is_running(line: PdfLine) -> bool:
         if page_numbers and _PAGE_NUMBER.match(line.text):
             return True
         return _DIGITS.sub("#", line.text) in repeated
@@ -290,29 +188,29 @@ def _peel_running_lines(pages: list[list[_PdfLine]], page_numbers: bool) -> list
     ]
 
 
-def _edge_indices(lines: Sequence[_PdfLine]) -> set[int]:
+def _edge_indices(lines: Sequence[PdfLine]) -> set[int]:
     content = [index for index, line in enumerate(lines) if line.text]
     return set(content[:_EDGE_LINES] + content[-_EDGE_LINES:])
 
 
-def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
+def _pdf_blocks(pages: list[list[PdfLine]]) -> list[Block]:
     all_lines = [line for lines in pages for line in lines if line.text]
-    heading_sizes = _heading_sizes(all_lines, _body_font_size(all_lines))
+    sizes = heading_sizes(all_lines, body_font_size(all_lines))
     blocks: list[Block] = []
     headers = TableHeaders()
     tables: list[tuple[int, list[list[str]], str | None]] = []  # this page's: first block, rows, caption
     for page_number, page in enumerate(pages, start=1):
         # As wide as the page's text without tables, however its tables cut it up.
-        wrap_width = _pdf_wrap_width(
+        width = wrap_width(
             [line.text for line in join_legal_titles(page, _line_text, _join_lines)[0]]
         )
-        segment: list[_PdfLine] = []
-        for line in [*page, _PdfLine("", None, table=_END_OF_PAGE)]:
+        segment: list[PdfLine] = []
+        for line in [*page, PdfLine("", None, table=_END_OF_PAGE)]:
             if line.table is None:
                 segment.append(line)
                 continue
             blocks = _merge_across_pages(
-                blocks, _segment_blocks(segment, page_number, blocks, heading_sizes, wrap_width)
+                blocks, _segment_blocks(segment, page_number, blocks, sizes, width)
             )
             if line.table is not _END_OF_PAGE:
                 # A table that opens a page right after one that closed the page before runs on.
@@ -349,7 +247,7 @@ def _captions_below(
 
 
 def _segment_blocks(
-    page_lines: list[_PdfLine],
+    page_lines: list[PdfLine],
     page_number: int,
     blocks: list[Block],
     heading_sizes: list[float],
@@ -360,13 +258,13 @@ def _segment_blocks(
     in_list = bool(blocks) and blocks[-1].kind == "list"
     texts = [line.text for line in page_lines]
     if heading_sizes:
-        levels = _size_heading_levels(page_lines, heading_sizes)
+        levels = size_heading_levels(page_lines, heading_sizes)
         # Sections of a law are set in the body size, so only their shape shows them.
         levels = [
             LEGAL_HEADING_LEVEL if level is None and index in legal_headings else level
             for index, level in enumerate(levels)
         ]
-        texts, levels = _merge_wrapped_headings(texts, levels)
+        texts, levels = merge_wrapped_headings(texts, levels)
         items = list_item_texts(texts, wrap_width, after_item=in_list)
         structural = structural_headings(texts, items, wrap_width)
         levels = [
@@ -384,80 +282,13 @@ def _segment_blocks(
     return assemble_lines(texts, levels, items, wrap_width, page=page_number)
 
 
-def _line_text(line: _PdfLine) -> str:
+def _line_text(line: PdfLine) -> str:
     return line.text
 
 
-def _join_lines(first: _PdfLine, second: _PdfLine) -> _PdfLine:
-    return _PdfLine(f"{first.text} {second.text}", first.size)
+def _join_lines(first: PdfLine, second: PdfLine) -> PdfLine:
+    return PdfLine(f"{first.text} {second.text}", first.size)
 
-
-def _body_font_size(lines: Sequence[_PdfLine]) -> float | None:
-    weights: Counter[float] = Counter()
-    for line in lines:
-        if line.size is not None:
-            weights[line.size] += len(line.text)
-    return weights.most_common(1)[0][0] if weights else None
-
-
-def _heading_sizes(lines: Sequence[_PdfLine], body_size: float | None) -> list[float]:
-    """Font sizes used for headings, largest first; empty when the PDF gives no size signal."""
-    if body_size is None:
-        return []
-    sizes = {
-        line.size
-        for line in lines
-        if line.size is not None
-        and line.size >= body_size * _HEADING_SIZE_RATIO
-        and is_heading_shaped(line.text)
-    }
-    return sorted(sizes, reverse=True)
-
-
-def _size_heading_levels(lines: Sequence[_PdfLine], heading_sizes: Sequence[float]) -> list[int | None]:
-    levels: list[int | None] = []
-    for index, line in enumerate(lines):
-        level = _size_heading_level(lines, index, heading_sizes)
-        previous = lines[index - 1] if index else None
-        if level is None and previous is not None and levels[-1] is not None and line.size == previous.size:
-            # The wrapped rest of a heading may start lowercase ("... der\ninnovativen Medizin").
-            level = levels[-1] if 0 < len(line.text.split()) <= MAX_HEADING_WORDS else None
-        levels.append(level)
-    return levels
-
-
-def _size_heading_level(lines: Sequence[_PdfLine], index: int, heading_sizes: Sequence[float]) -> int | None:
-    line = lines[index]
-    following = lines[index + 1] if index + 1 < len(lines) else _PdfLine("", None)
-    # A lowercase next line continues the text, unless it is the wrapped rest of the heading itself.
-    continues_as_body = starts_lowercase(following.text) and following.size != line.size
-    if line.size not in heading_sizes or not is_heading_shaped(line.text) or continues_as_body:
-        return None
-    return min(heading_sizes.index(line.size) + 1, 6)
-
-
-def _merge_wrapped_headings(
-    texts: Sequence[str], levels: Sequence[int | None]
-) -> tuple[list[str], list[int | None]]:
-    """A long heading set in a large font wraps onto a second line of the same size."""
-    merged_texts: list[str] = []
-    merged_levels: list[int | None] = []
-    for text, level in zip(texts, levels, strict=True):
-        # A section number opens a heading of its own: "§ 2 ..." never continues "§ 1 Anspruch".
-        continuation = not HEADING_NUMBER.match(text) and not is_legal_heading(text)
-        if level is not None and merged_levels and merged_levels[-1] == level and continuation:
-            merged_texts[-1] = join_wrapped(merged_texts[-1], text)
-            continue
-        merged_texts.append(text)
-        merged_levels.append(level)
-    return merged_texts, merged_levels
-
-
-def _pdf_wrap_width(texts: Sequence[str]) -> float | None:
-    lengths = sorted(len(text) for text in texts if text)
-    if not lengths:
-        return None
-    return float(lengths[int(len(lengths) * 0.9) - 1] if len(lengths) >= 5 else lengths[-1])
 
 
 def _merge_across_pages(blocks: list[Block], page_blocks: list[Block]) -> list[Block]:
