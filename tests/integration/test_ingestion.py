@@ -178,10 +178,13 @@ def test_cli_ask_json_prints_the_documented_shape_over_the_bundled_corpus(tmp_pa
 
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "citations", "answered", "highlights", "related"}
+    assert set(payload) == {"answer", "citations", "answered", "highlights", "searched_in", "related"}
     assert payload["answered"] is True and "14 Krankenhäuser" in payload["answer"]
-    assert payload["highlights"] == ["14"] and payload["related"] == []
+    assert payload["highlights"] == ["14"] and payload["related"] == [] and payload["searched_in"] == []
     citation = payload["citations"][0]
-    assert set(citation) == {"n", "document_id", "title", "section", "page", "page_end", "legal", "text", "score"}
+    assert set(citation) == {
+        "n", "document_id", "title", "section", "page", "page_end", "legal", "text", "chunk_id", "score",
+        "table_rows",
+    }  # fmt: skip
     assert citation["n"] == 1 and citation["document_id"] == "kompetenzverbund-bw"
     assert "[1]" in payload["answer"]
