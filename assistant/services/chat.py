@@ -152,10 +152,10 @@ class ChatService:
         if parts is None:
             return None
         answers: list[Answer] = []
-        for number, part in enumerate(parts.questions):
+        for number, (part, where) in enumerate(zip(parts.questions, self.part_filters(parts.questions, filters), strict=True)):
             # A later clause ("… und wie viele gehören dazu?") borrows the first one's words.
             query = standalone_query(part, [Turn(role="user", content=parts.questions[0])]) if number else part
-            retrieval = self.retrieval.retrieve(query, top_k or self.settings.top_k, self.part_filters(part, filters))
+            retrieval = self.retrieval.retrieve(query, top_k or self.settings.top_k, where)
             answers.append(self.answerer.answer(part, language, retrieval))
         cited = {c.document_id for c in whole.citations}
         new_documents = any(a.answered and {c.document_id for c in a.citations} - cited for a in answers)
@@ -166,10 +166,11 @@ class ChatService:
             return None
         return merge_parts(list(zip(parts.labels, answers, strict=True)), language)
 
-    def part_filters(self, part: str, filters: Filters | dict | None) -> Filters:
-        """The documents one part of a question names, as a filter; filters chosen by hand win."""
-        _, scoped = self.scoped(part, filters)
-        return normalize_filters(scoped)
+    def part_filters(self, parts: Sequence[str], filters: Filters | dict | None) -> list[Filters]:
+        """The documents each part of a question names, as filters; filters chosen by hand win."""
+        if self.scopes is None or normalize_filters(filters):
+            return [normalize_filters(filters) for _ in parts]
+        return [{"document_id": s.document_ids} if s else {} for s in self.scopes.scopes_of_parts(parts)]
 
     def prepare(
         self,

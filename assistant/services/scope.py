@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.components.vector_store import ChunkStore
@@ -56,6 +57,18 @@ _DOCUMENT_NOUNS = re.compile(
 # A title word that is itself a kind of document ("Referentenentwurf", "Jahresbericht") names it
 # wherever it stands.
 _KIND_OF_DOCUMENT = re.compile(r"\w{3,}(?:entwurf|strategie|verordnung|bericht|konzept|leitfaden|richtlinie)$")
+# What a question calls a kind of document in English, as the German title word names it.
+_ENGLISH_KINDS = {
+    "ordinance": "verordnung", "regulation": "verordnung", "decree": "verordnung", "draft": "entwurf",
+    "strategy": "strategie", "concept": "konzept", "report": "bericht", "guide": "anleitung",
+    "instructions": "anleitung", "law": "gesetz", "act": "gesetz", "guideline": "leitfaden",
+    "directive": "richtlinie", "specification": "spezifikation", "documentation": "dokumentation",
+    "bulletin": "bulletin", "programme": "programm", "program": "programm", "paper": "papier",
+}
+_KIND = re.compile(
+    r"(strategie|verordnung|konzept|bericht|papier|anleitung|gesetz|leitfaden|spezifikation|dokumentation|"
+    r"bulletin|entwurf|richtlinie|programm)(?:s|es|en|n)?$", re.I
+)
 _STOP = {"und", "oder", "der", "die", "das", "des", "dem", "den", "für", "von", "vom", "zur", "zum", "mit", "auf", "in", "im", "an", "zu", "the", "and", "of"}
 _ACRONYM = re.compile(r"\b(?=\w*[A-ZÄÖÜ]\w*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü][\wÄÖÜäöü]{1,14}\b")
 _BRACKETED = re.compile(r"\(([A-ZÄÖÜ][\wÄÖÜäöü-]{1,14})\)")
@@ -69,6 +82,7 @@ class Names:
     acronyms: set[str] = field(default_factory=set)
     regions: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)  # distinctive title words, lower case
+    kinds: set[str] = field(default_factory=set)  # what the title says the document is: "verordnung", "entwurf"
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,32 @@ class ScopeService:
         if not named or (len(named) == len(index) and not every):
             return None
         return Scope([n.document_id for n in named], [n.title for n in named])
+
+    def scopes_of_parts(self, parts: Sequence[str]) -> list[Scope | None]:
+        """The documents each part of a question names. Beside a part that names a document, a part
+        that only says what kind of document it means ("nach der Verordnung", "the final ordinance")
+        means the others of that kind: in "Welchen Anteil trägt nach der Verordnung …, und womit
+        rechnet der Referentenentwurf?" the draft is a Verordnung too, yet the asker contrasts the two.
+        A part whose kind only one document has ("the ministry's draft") names that document."""
+        index = self.index()
+        own = [self.scope_of(part) for part in parts]
+        if len(parts) < 2:
+            return own
+        of_kind = [[n for n in index if n.kinds & _kinds_in(part)] for part in parts]
+        fixed = [
+            set(s.document_ids) if s else ({n.document_id for n in kind} if len(kind) == 1 < len(index) else set())
+            for s, kind in zip(own, of_kind, strict=True)
+        ]
+        scopes: list[Scope | None] = []
+        for i, (scope, kind) in enumerate(zip(own, of_kind, strict=True)):
+            others = set().union(*(f for j, f in enumerate(fixed) if j != i))
+            rest = [n for n in kind if n.document_id not in others] if scope is None and others else []
+            if scope is None and 0 < len(rest) < len(index):
+                scope = Scope([n.document_id for n in rest], [n.title for n in rest])
+            elif scope is None and fixed[i]:
+                scope = Scope([n.document_id for n in kind], [n.title for n in kind])
+            scopes.append(scope)
+        return scopes
 
     def index(self) -> list[Names]:
         revision = self.store.revision()
@@ -140,6 +180,7 @@ class ScopeService:
                 if len(w) >= 4 and w.lower() not in _STOP and not _DOCUMENT_NOUNS.match(w) and title_words[w.lower()] == 1
                 and used_by[w.lower()] - (w.lower() in own) == 0
             }
+            entry.kinds = _kinds_in(d.title)
             index.append(entry)
         return index
 
@@ -170,6 +211,20 @@ def _names(entry: Names, question: str, tokens: list[str]) -> bool:
         if before in _REFERRING or _DOCUMENT_NOUNS.match(after):
             return True
     return False
+
+
+def _kinds_in(text: str) -> set[str]:
+    """The kinds of document ``text`` names: "Verordnung", "Impfverordnung" and "ordinance" are all
+    a "verordnung"; "Referentenentwurf" is an "entwurf"."""
+    kinds = set()
+    for word in _WORD.findall(text):
+        lower = word.lower().rsplit("-", 1)[-1]
+        match = _KIND.search(lower)
+        if match:
+            kinds.add(match.group(1))
+        elif lower in _ENGLISH_KINDS:
+            kinds.add(_ENGLISH_KINDS[lower])
+    return kinds
 
 
 def _tokens(question: str) -> list[str]:

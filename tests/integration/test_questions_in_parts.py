@@ -1,0 +1,73 @@
+"""Questions in two parts over an ordinance and its draft: each part is searched in the document it
+points to. A part that names a document narrows the search to it; beside it, a part that only says
+what kind of document it means ("nach der Verordnung", "under the ordinance") means the other one
+of that kind, since the draft is a Verordnung too. Real ingestion, real Chroma, the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.container import Container
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.slow
+
+ORDINANCE = """# Gesundheitsregionenverordnung
+
+## § 3 Kostenanteil
+
+Das Land trägt 40 Prozent der Kosten der Gesundheitsregionen.
+
+## § 4 Berichte
+
+Die Gesundheitsregionen berichten jährlich an das Ministerium.
+"""
+
+# The draft words the share the way the question does ("nach der Verordnung trägt das Land …"),
+# with another figure: without the contrast its sentence wins the first part.
+DRAFT = """# Begründung
+
+## Zu § 3
+
+Nach der Verordnung trägt das Land einen Anteil von 35 Prozent der Kosten der Gesundheitsregionen.
+
+## Erfüllungsaufwand
+
+Für die Haushalte der Länder ergibt sich eine monatliche Belastung von rund 2 Millionen Euro.
+"""
+
+
+@pytest.fixture(scope="module")
+def ordinance_and_draft(tmp_path_factory, encoder):
+    container = Container(make_settings(tmp_path_factory.mktemp("parts")), encoder=encoder)
+    for name, text, title in (
+        ("gesregv.md", ORDINANCE, "Gesundheitsregionenverordnung (GesRegV) vom 1. März 2024"),
+        ("entwurf.md", DRAFT, "Referentenentwurf: Verordnung über Gesundheitsregionen"),
+    ):
+        result = container.documents.ingest_bytes(name, text.encode(), {"title": title})
+        assert result.status == "added", result
+    return container
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welchen Anteil der Kosten trägt das Land nach der Verordnung, und mit welcher monatlichen Belastung rechnet der Referentenentwurf?",
+        "What share of the costs does the state bear under the ordinance, and what monthly burden does the draft expect?",
+    ],
+)
+def test_a_part_that_names_only_a_kind_of_document_means_the_other_one(ordinance_and_draft, question):
+    answer = ordinance_and_draft.chat.ask(question)
+
+    assert answer.answered, answer.answer
+    assert "40 Prozent" in answer.answer and "35 Prozent" not in answer.answer, answer.answer
+    assert "2 Millionen Euro" in answer.answer, answer.answer
+    cited = {c.document_id for c in answer.citations}
+    assert len(cited) == 2, answer.citations
+
+
+def test_a_single_question_about_the_ordinance_is_not_narrowed_by_its_kind(ordinance_and_draft):
+    # Alone, "die Verordnung" is both documents: the kind narrows only beside a part naming one.
+    scope = ordinance_and_draft.scopes.scope_of("Welchen Anteil der Kosten trägt das Land nach der Verordnung?")
+
+    assert scope is None
