@@ -138,7 +138,8 @@ class Container:
     def answerer(self):
         """The extractive answerer, or a language-model answerer that falls back to it."""
         gate = RelevanceGate(self.scorer, cache_dir=self.settings.models_dir)
-        return build_answerer(self.settings, self.scorer, TermMatcher(self.scorer, self.analyzer), gate)
+        matcher = TermMatcher(self.scorer, self.analyzer)
+        return build_answerer(self.settings, self.scorer, matcher, gate, next_chunk=self.documents.following_passage)
 
     @cached_property
     def embeddings(self) -> EmbeddingService:

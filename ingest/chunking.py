@@ -87,11 +87,17 @@ def chunk_blocks(
         hard_limit = max(16, max_tokens - max(section_header, header_tokens) - 2)
         units = _units(section.blocks, count_tokens, hard_limit)
         law_section = legal_section(section.heading)
+        carried: LegalPosition | None = None  # where the previous chunk of this § ended
         for packed, packed_units in _pack(units, budget, overlap_sentences):
             first = packed_units[0]
             page_end = max((u.page_end or u.page or 0 for u in packed_units), default=0) or None
             for text in _within_window(packed, title, section.heading, count_tokens, max_tokens):
-                legal = position_in(LegalPosition(law_section, first.absatz), text).label() if law_section else None
+                legal = None
+                if law_section:
+                    # A chunk opening with "c)" inside Nummer 4 of the previous chunk stands in Nr. 4 Buchst. c.
+                    start = carried if carried and carried.absatz == first.absatz else LegalPosition(law_section, first.absatz)
+                    legal = position_in(start, text).label()
+                    carried = position_in(start, text, len(text))
                 chunks.append(
                     Chunk(
                         text=text,

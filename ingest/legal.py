@@ -9,6 +9,7 @@ the text before that point.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 # "§ 19 Übergangsvorschriften", "§§ 3a", "Art. 3 Inkrafttreten", "Artikel 2": the part a law is cited by.
@@ -81,6 +82,30 @@ def position_in(start: LegalPosition, text: str, offset: int | None = None) -> L
     if buchstabe:
         position = replace(position, buchstabe=buchstabe[0])
     return position
+
+
+def quoted_position(start: object, text: str, quotes: Sequence[str]) -> LegalPosition | None:
+    """Where a quote stands in a law: the chunk's starting position (its ``legal`` label), moved on
+    by the Absatz, Nummer and Buchstabe enumerators between the chunk's start and the first quote."""
+    position = parse_label(start if isinstance(start, str) else None)
+    if position is None:
+        return None
+    offsets = [text.find(q) for q in quotes if q and text.find(q) >= 0]
+    return position_in(position, text, min(offsets)) if offsets else position
+
+
+# "nach § 10 Absatz 3", "§ 3", "Art. 2", "under § 7": the place in a law a question asks about.
+ASKED_POSITION = re.compile(
+    r"(?:§{1,2}\s*(\d{1,4}[a-z]?)|\bArt(?:ikel|\.)\s*(\d{1,4}[a-z]?))(?:\s*(?:Abs\.|Absatz|para(?:graph)?\.?)\s*(\d{1,3}[a-z]?))?(?![\w-])"
+)
+
+
+def asked_positions(question: str) -> tuple[LegalPosition, ...]:
+    """The sections (and Absätze) of a law that ``question`` names: "§ 10 Absatz 3" → § 10 Abs. 3."""
+    return tuple(
+        LegalPosition(f"§ {m.group(1)}" if m.group(1) else f"Art. {m.group(2)}", m.group(3))
+        for m in ASKED_POSITION.finditer(question)
+    )
 
 
 def parse_label(label: str | None) -> LegalPosition | None:

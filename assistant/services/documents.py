@@ -19,6 +19,7 @@ from assistant.components.file_store import FileStore, media_type
 from assistant.components.vector_store import ChunkStore, Metadata, StoreUnavailable, clean_metadata
 from assistant.language import detect_language
 from assistant.models import DocumentInfo, FileResult, IngestReport
+from assistant.retrieval_types import Passage
 from assistant.services.document_input import (
     check_size,
     chunk_document,
@@ -98,6 +99,12 @@ class DocumentService:
         return self._encoder()
 
     # queries
+    def following_passage(self, passage: Passage) -> Passage | None:
+        """The live chunk after ``passage`` in its document, as a passage without scores."""
+        after = next_chunk_id(passage.id)
+        chunks = [c for c in self.store.get_chunks([after] if after else []) if c.metadata.get("live")]
+        return Passage(chunk=chunks[0], score=0.0, dense=0.0, lexical=0.0) if chunks else None
+
     def list_documents(self) -> list[DocumentInfo]:
         records = [r for r in self.store.list_records() if _listed(r)]
         return sorted((_info(r) for r in records), key=lambda d: d.title.lower())
@@ -260,7 +267,7 @@ class DocumentService:
             "document_type": metadata.get("document_type"),
             "language": language,
         }
-        ids = [f"{doc_id}::{version}::{c.position:05d}" for c in chunks]
+        ids = [chunk_id(doc_id, version, c.position) for c in chunks]
         ocr_pages = set(parsed.ocr_pages)
         vectors = pages.embed(self.encoder, [embedding_text(title, c.section, c.text) for c in chunks])
         self.store.add_hidden_chunks(
@@ -489,3 +496,13 @@ def _process_start(pid: int) -> str | None:
     except OSError:
         return ""
     return stat.rsplit(")", 1)[1].split()[19]  # field 22, counted after the command name
+
+
+def chunk_id(document_id: str, version: str, position: int) -> str:
+    return f"{document_id}::{version}::{position:05d}"
+
+
+def next_chunk_id(current: str) -> str | None:
+    """The id of the chunk after ``current`` in the same version of its document."""
+    head, _, position = current.rpartition("::")
+    return f"{head}::{int(position) + 1:05d}" if head and position.isdigit() else None

@@ -18,6 +18,7 @@ from assistant.components.lexical.synced import SyncedLexicalIndex
 from assistant.components.vector_store import ChunkStore
 from assistant.filters import Filters, to_chroma_where
 from assistant.retrieval_types import Passage, Retrieval, StoredChunk
+from ingest.legal import asked_positions
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
 
@@ -65,6 +66,9 @@ class RetrievalService:
         if mode != "dense":
             missing = [i for i in lexical_ids if i not in candidates]
             candidates.update(self._with_similarity(missing, vector))
+        # "nach § 10 Absatz 3": the chunks of that section are candidates whatever their wording.
+        at_law = self.lexical.at_law_sections([p.section for p in asked_positions(query)], filters)
+        candidates.update(self._with_similarity([i for i in at_law if i not in candidates], vector))
         if not candidates:
             return Retrieval(query=query, query_vector=vector, passages=[], encoder=self.encoder.name)
 
@@ -78,7 +82,7 @@ class RetrievalService:
         else:
             w = self.fusion.dense_weight
             fused = w * _min_max(dense) + (1.0 - w) * _min_max(lexical)
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = _with_pinned(np.argsort(-fused, kind="stable"), [ids.index(i) for i in at_law if i in candidates], k)
         shown = _min_max(fused) if mode == "lexical" else fused
         passages = [
             Passage(chunk=candidates[ids[i]], score=float(shown[i]), dense=float(dense[i]), lexical=float(lexical[i]))
@@ -114,6 +118,22 @@ class RetrievalService:
             for c, v in found
             if c.metadata.get("live")
         }
+
+
+# At most this many chunks of an asked section of a law are kept among the passages.
+_PINNED = 3
+
+
+def _with_pinned(ranked: np.ndarray, pinned: list[int], k: int) -> np.ndarray:
+    """The first ``k`` of ``ranked``, with the best ``_PINNED`` of ``pinned`` among them: a chunk of
+    the asked section that is not there yet replaces the lowest-ranked other one."""
+    top = [int(r) for r in ranked[:k]]
+    wanted = set(pinned)
+    best = [int(r) for r in ranked if int(r) in wanted][:_PINNED]
+    missing = [r for r in best if r not in top]
+    others = [r for r in top if r not in best]
+    dropped = set(others[len(others) - len(missing) :]) if missing else set()
+    return np.array([r for r in top if r not in dropped] + missing, dtype=int)
 
 
 def _min_max(values: np.ndarray) -> np.ndarray:

@@ -186,7 +186,7 @@ class ScopeService:
 
 
 def _names(entry: Names, question: str, tokens: list[str]) -> bool:
-    if _letters(entry.title) in _letters(question):
+    if _whole_words(entry.title, question):
         return True
     if any(t in entry.acronyms or (t.endswith("s") and t[:-1] in entry.acronyms) for t in tokens):
         return True
@@ -208,6 +208,8 @@ def _names(entry: Names, question: str, tokens: list[str]) -> bool:
         if before in _ARTICLES and i > 1:
             before = lower[i - 2]
         after = lower[i + 1] if i + 1 < len(lower) else ""
+        if _another_name(tokens[i + 1] if i + 1 < len(tokens) else "", entry):
+            continue  # "in the United States" is no reference to "United Methodist Church"
         if before in _REFERRING or _DOCUMENT_NOUNS.match(after):
             return True
     return False
@@ -252,5 +254,18 @@ def _land(region: str | None) -> str | None:
     return None
 
 
-def _letters(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
+def _whole_words(title: str, question: str) -> bool:
+    """The title stands in the question as whole words ("Construction" is not in "reconstruction")."""
+    words = _WORD.findall(title)
+    if not words:
+        return False
+    pattern = r"[\W_]*".join(re.escape(w) for w in words)
+    return re.search(rf"(?<![\w]){pattern}(?![\w])", question, re.IGNORECASE) is not None
+
+
+def _another_name(following: str, entry: Names) -> bool:
+    """A capitalised word after the title word that the title does not have: the question names
+    something else that shares one word with the title."""
+    if not following[:1].isupper() or _DOCUMENT_NOUNS.match(following):
+        return False
+    return following.lower() not in {w.lower() for w in _WORD.findall(entry.title)}

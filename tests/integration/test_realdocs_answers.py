@@ -86,3 +86,36 @@ def test_a_value_in_a_pdf_table_is_answered_by_quoting_its_row_with_caption(real
         and cells == [("Start der Maßnahme", "23. März"), ("Maßnahme", "Bundesweit umfangreiches Kontaktverbot")]
         for caption, cells in rows
     ), rows
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "expected"),
+    [
+        # §§ 2, 3 and 4 open alike ("Folgende Personen haben mit … Priorität Anspruch"): the § decides
+        ("Welche Personen haben nach § 3 Anspruch auf Schutzimpfung?", "§ 3 Abs. 1", "70. Lebensjahr vollendet"),
+        ("Welche Personen haben nach § 4 Anspruch auf Schutzimpfung?", "§ 4 Abs. 1", "60. Lebensjahr vollendet"),
+        # "Welche Kosten sind … ausgeschlossen" asks which costs (a list), not an amount
+        (
+            "Welche Kosten sind nach § 10 Absatz 3 von der Erstattung der Impfzentrumskosten ausgeschlossen?",
+            "§ 10 Abs. 3",
+            "gesondertes Einladungsmanagement",
+        ),
+    ],
+)
+def test_a_question_naming_a_section_of_the_law_is_answered_from_that_section(realdocs, question, section, expected):
+    answer = realdocs.chat.ask(question)
+
+    assert answer.answered, answer.answer
+    assert answer.citations[0].legal.startswith(section), [c.legal for c in answer.citations]
+    assert expected in answer.answer, answer.answer
+
+
+def test_an_enumeration_cut_by_a_chunk_boundary_is_quoted_whole(realdocs):
+    # § 4 (1) lists nine Nummern; the chunk holding the lead-in ends inside Nr. 4 ("b) …").
+    answer = realdocs.chat.ask("Wer gehört nach § 4 der Verordnung zu den Personen mit erhöhter Priorität?")
+
+    assert answer.answered, answer.answer
+    text = answer.answer
+    assert text.index("Folgende Personen haben mit erhöhter Priorität") < text.index("d) die als Wahlhelfer tätig sind")
+    assert "9. sonstige Personen" in text and "Lebensmitteleinzelhandel" in text, text
+    assert [c.legal for c in answer.citations[:2]] == ["§ 4 Abs. 1", "§ 4 Abs. 1 Nr. 4 Buchst. c"]

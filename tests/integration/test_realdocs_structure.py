@@ -81,6 +81,12 @@ def _lines(chunks: list[Chunk]) -> list[str]:
     return [line.strip() for chunk in chunks for line in chunk.text.split("\n") if line.strip()]
 
 
+def _opening(chunks: list[Chunk], text: str) -> Chunk:
+    found = [chunk for chunk in chunks if chunk.text.startswith(text)]
+    assert found, f"no chunk starts with {text!r}"
+    return found[0]
+
+
 def _containing(chunks: list[Chunk], text: str) -> Chunk:
     found = [chunk for chunk in chunks if text in chunk.text]
     assert found, f"no chunk contains {text!r}"
@@ -199,7 +205,9 @@ def test_law_chunks_know_their_legal_position(chunks_of):
     # A chunk that starts inside an enumeration names the Nummer it starts with.
     numbered = [c.legal for c in chunks if c.legal and " Nr. " in c.legal]
     assert numbered, "no chunk starts inside a numbered list"
-    assert all(re.fullmatch(r"§ \d+ Abs\. \d+ Nr\. \d+", legal) for legal in numbered), numbered
+    assert all(re.fullmatch(r"§ \d+ Abs\. \d+ Nr\. \d+( Buchst\. [a-z])?", legal) for legal in numbered), numbered
+    # § 4 (1) Nr. 4 runs over a chunk boundary: the next chunk opens with "c)" and stays in Nr. 4.
+    assert _opening(chunks, "c) die in besonders relevanter Position im Ausland").legal == "§ 4 Abs. 1 Nr. 4 Buchst. c"
     assert all(c.legal is None for c in chunks_of("gematik_konzept_migration_epa2_v1.0.0.pdf"))
 
 

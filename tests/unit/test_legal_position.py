@@ -6,7 +6,7 @@ from assistant.api.formatting import citation_label
 from assistant.components.answerer.compose import citation
 from assistant.models import Citation
 from assistant.retrieval_types import Passage, StoredChunk
-from ingest.legal import LegalPosition, legal_section, parse_label, position_in
+from ingest.legal import LegalPosition, legal_section, parse_label, position_in, quoted_position
 from ingest.loaders import parse_document
 from ingest.loaders.toc import furniture_lines
 from tests.unit.pdf_fixtures import build_pdf
@@ -104,3 +104,12 @@ def test_the_pdf_loader_reports_every_page_it_reads():
     heard.clear()
     parse_document(b"Nur Text, keine Seiten.", "text.txt", progress=lambda done, total: heard.append((done, total)))
     assert heard == []
+
+
+def test_the_position_of_a_quote_is_moved_on_from_the_chunks_start():
+    text = "(2) Die Vergütung beträgt 10 Euro.\n(3) Von der Erstattung ausgeschlossen sind:\n1. die Kosten A,\n2. die Kosten B."
+
+    assert quoted_position("§ 10 Abs. 2", text, ["2. die Kosten B."]).label() == "§ 10 Abs. 3 Nr. 2"
+    assert quoted_position("§ 10 Abs. 2", text, ["nicht im Text"]).label() == "§ 10 Abs. 2"
+    assert quoted_position(None, text, ["2. die Kosten B."]) is None
+

@@ -34,6 +34,9 @@ from assistant.components.answerer.question import (
         ("Was ist die Vision des Clusters?", "definition"),
         ("Gibt es in NRW ländliche Räume?", "yesno"),
         ("What did Tesla do when he left Edison?", "other"),  # "when" mid-question asks for no date
+        ("Welche Kosten erwartet der Entwurf für den Bund?", "amount"),
+        ("Welche Kosten sind von der Erstattung ausgeschlossen?", "other"),  # which costs: a list
+        ("Welche Ausgaben werden gefördert?", "other"),
     ],
 )
 def test_answer_type_follows_the_question_word(question, expected):
@@ -123,3 +126,13 @@ def test_the_asked_noun_is_a_condition_only_for_german_number_amount_and_date_qu
 def test_hyphenated_terms_are_names_the_documents_must_mention():
     assert "Konnektor-Update" in constraints_of("Welche Kosten entstehen für das Konnektor-Update?").names
     assert "DESH-Plattform" in constraints_of("Welche Dateigröße erlaubt die DESH-Plattform?").names
+
+
+def test_a_named_place_in_a_law_is_a_constraint_and_not_content_words():
+    analysis = analyse("Welche Kosten sind nach § 10 Absatz 3 von der Erstattung ausgeschlossen?", "de")
+
+    assert [p.label() for p in analysis.constraints.legal] == ["§ 10 Abs. 3"]
+    assert "10" not in analysis.words and "Absatz" not in analysis.words
+    assert "10" not in analysis.constraints.numbers
+    assert [p.label() for p in constraints_of("Which data must be sent under § 7 and Art. 2?").legal] == ["§ 7", "Art. 2"]
+    assert constraints_of("Wie viele Zentren gibt es?").legal == ()

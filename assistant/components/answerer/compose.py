@@ -21,7 +21,7 @@ from assistant.i18n import text as phrase
 from assistant.language import Language
 from assistant.models import Answer, Citation, TableCell, TableRow
 from assistant.retrieval_types import Passage
-from ingest.legal import parse_label, position_in
+from ingest.legal import LegalPosition, quoted_position
 from ingest.tables import parse_row
 
 LEAD_KEYS = ("lead_single", "lead_multi")
@@ -38,7 +38,7 @@ def citation(number: int, passage: Passage, highlights: Sequence[str]) -> Citati
         section=meta.get("section"),
         page=int(page) if page is not None else None,
         page_end=int(page_end) if page_end is not None and page_end != page else None,
-        legal=_legal_position(meta.get("legal"), passage.text, highlights),
+        legal=_label(quoted_position(meta.get("legal"), passage.text, highlights)),
         text=passage.text,
         chunk_id=passage.id,
         score=round(float(passage.score), 4),
@@ -56,16 +56,8 @@ def table_rows(text: str) -> list[TableRow]:
     ]
 
 
-def _legal_position(start: object, text: str, highlights: Sequence[str]) -> str | None:
-    """Where the quote stands in a law: the chunk's starting position, moved on by the Absatz,
-    Nummer and Buchstabe enumerators between the chunk's start and the first quoted sentence."""
-    position = parse_label(start if isinstance(start, str) else None)
-    if position is None:
-        return None
-    offsets = [text.find(h) for h in highlights if h and text.find(h) >= 0]
-    if offsets:
-        position = position_in(position, text, min(offsets))
-    return position.label()
+def _label(position: LegalPosition | None) -> str | None:
+    return position.label() if position else None
 
 
 class _Sources:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -40,12 +41,12 @@ from assistant.components.answerer.model import AnswerModel
 from assistant.components.answerer.question import QuestionAnalysis, analyse
 from assistant.components.answerer.relevance import RelevanceGate
 from assistant.components.answerer.terms import Matches, TermMatcher, unit_words
-from assistant.components.answerer.units import Unit, passage_units
+from assistant.components.answerer.units import Unit, continuing_items, passage_units
 from assistant.components.embedding.encoder import SentenceEncoder
 from assistant.i18n import text as phrase
 from assistant.language import Language
 from assistant.models import Answer
-from assistant.retrieval_types import Retrieval
+from assistant.retrieval_types import Passage, Retrieval
 
 __all__ = ["ExtractiveAnswerer", "ExtractiveConfig", "Plan", "Unit", "passage_units"]
 
@@ -92,8 +93,11 @@ class ExtractiveAnswerer:
         gate: RelevanceGate,
         model: AnswerModel | None = None,
         config: ExtractiveConfig | None = None,
+        next_chunk: Callable[[Passage], Passage | None] | None = None,
     ) -> None:
         self.scorer = scorer
+        # The chunk after a passage in its document: an enumeration cut by a chunk boundary is quoted whole.
+        self.next_chunk = next_chunk
         self.matcher = matcher
         self.gate = gate
         self._model = model
@@ -117,7 +121,8 @@ class ExtractiveAnswerer:
     def compose(self, plan: Plan, retrieval: Retrieval) -> Answer:
         language = plan.evidence.analysis.language
         if plan.answerable:
-            return compose_answer(plan.blocks, retrieval.passages, language, plan.highlights)
+            blocks, passages = self._continued(plan.blocks, list(retrieval.passages))
+            return compose_answer(blocks, passages, language, plan.highlights)
         return decline_answer(plan.decline, plan.related, retrieval.passages, language)
 
     def plan(self, question: str, language: Language, retrieval: Retrieval) -> Plan:
@@ -200,6 +205,23 @@ class ExtractiveAnswerer:
         return Evidence(
             analysis=analysis, candidates=candidates, gate_margin=gate.margin, on_topic=self.gate.is_relevant(gate)
         )
+
+    def _continued(self, blocks: list[list[Unit]], passages: list[Passage]) -> tuple[list[list[Unit]], list[Passage]]:
+        """The answer's enumeration with its items from the next chunk, where a chunk boundary cut
+        it: "(1) Folgende Personen haben …: 1. … 4. a) … b)" goes on with "c) … 9. …" there."""
+        if self.next_chunk is None or not blocks:
+            return blocks, passages
+        first = list(blocks[0])
+        for unit in [u for u in first if u.is_list]:
+            passage = passages[unit.passage]
+            if not passage.text.rstrip().endswith(unit.text.rstrip().rsplit("\n", 1)[-1]):
+                continue  # the list ends inside its chunk
+            following = self.next_chunk(passage)
+            items = continuing_items(passage, following) if following is not None else []
+            if items:
+                first.append(Unit("\n".join(items), len(passages), 0, tuple(items)))
+                passages.append(following)
+        return [first, *blocks[1:]], passages
 
     # -- choosing -------------------------------------------------------------------------
 
@@ -310,6 +332,10 @@ def _eligible(candidates: Candidates, analysis: QuestionAnalysis) -> np.ndarray:
         eligible &= candidates.column("type_window") > 0
     if candidates.missing_hard:  # a region, year or name the documents never mention
         eligible[:] = False
+    # "nach § 10 Absatz 3": where the retrieved text holds that place of a law, the answer stands there.
+    best_place = candidates.in_asked_law[eligible].max(initial=0)
+    if best_place:
+        eligible &= candidates.in_asked_law == best_place
     return eligible
 
 

@@ -51,6 +51,7 @@ from assistant.components.answerer.question import QuestionAnalysis
 from assistant.components.answerer.terms import Matches
 from assistant.components.answerer.units import Unit
 from assistant.retrieval_types import Passage
+from ingest.legal import quoted_position
 
 UNIT_FEATURES: tuple[str, ...] = (
     "dense",
@@ -114,6 +115,8 @@ class Candidates:
     counted_ok: np.ndarray  # bool per unit: it (with its neighbours) names what "wie viele" counts
     named_ok: np.ndarray  # bool per unit: its neighbourhood or title names the question's names
     citable: np.ndarray  # bool per unit: prose, not an entry of a reference list
+    # per unit: 2 where it stands at the asked place of a law ("§ 10 Abs. 3"), 1 in the asked § only
+    in_asked_law: np.ndarray
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, UNIT_FEATURES.index(name)]
@@ -201,7 +204,7 @@ def unit_features(
     counts = np.array([has_count(u.text, analysis.text, analysis.counted) for u in units]) if kind == "number" else None
     counted_ok = _counted(asked, asked_in_title, around, n, asked_parts, counts)
     named_ok = _names_near(analysis, window_text, titles, all_window)
-    citable = np.array([not _in_reference_list(passages[u.passage]) for u in units], dtype=bool)
+    citable = np.array([_says_something(u.text) and not _in_reference_list(passages[u.passage]) for u in units], dtype=bool)
 
     features = np.column_stack(
         [
@@ -237,6 +240,7 @@ def unit_features(
         counted_ok=counted_ok,
         named_ok=named_ok,
         citable=citable,
+        in_asked_law=_in_asked_law(analysis, units, passages),
     )
 
 
@@ -360,6 +364,31 @@ _REFERENCE_HEADINGS = re.compile(
     r"^(?:literatur\w*|bibliogra(?:ph|f)ie|quellen(?:verzeichnis|angaben|hinweise)|references?|bibliography|works\s+cited)$",
     re.IGNORECASE,
 )
+
+
+_WORD_OF_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _says_something(text: str) -> bool:
+    """At least three words: a chart's axis label ("16.03.") or a lone figure is no statement,
+    even where it carries a date or a number of the asked type."""
+    return len(_WORD_OF_LETTERS.findall(text)) >= 3
+
+
+def _in_asked_law(analysis: QuestionAnalysis, units: list[Unit], passages: list[Passage]) -> np.ndarray:
+    asked = analysis.constraints.legal
+    found = np.zeros(len(units), dtype=int)
+    if not asked:
+        return found
+    for i, unit in enumerate(units):
+        passage = passages[unit.passage]
+        position = quoted_position(passage.metadata.get("legal"), passage.text, unit.highlights)
+        if position is None:
+            continue
+        for wanted in asked:
+            if position.section == wanted.section:
+                found[i] = max(found[i], 2 if wanted.absatz is None or wanted.absatz == position.absatz else 1)
+    return found
 
 
 def _in_reference_list(passage: Passage) -> bool:

@@ -199,9 +199,10 @@ def _text_of(chunk: Any) -> str:
     return text
 
 
-def build_answerer(settings: Any, scorer, matcher: TermMatcher, gate: RelevanceGate):
-    """The extractive answerer, or the language-model answerer around it, as the settings say."""
-    extractive = ExtractiveAnswerer(scorer, matcher, gate)
+def build_answerer(settings: Any, scorer, matcher: TermMatcher, gate: RelevanceGate, next_chunk=None):
+    """The extractive answerer, or the language-model answerer around it, as the settings say.
+    ``next_chunk`` gives the chunk after a passage, to quote an enumeration across a chunk boundary."""
+    extractive = ExtractiveAnswerer(scorer, matcher, gate, next_chunk=next_chunk)
     config: LLMConfig | None = llm_config(settings)
     if config is None:
         return extractive

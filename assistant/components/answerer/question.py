@@ -25,6 +25,7 @@ from typing import Literal
 
 from assistant.components.lexical.analyzer import STOPWORDS_DE_EXTENDED
 from assistant.language import Language
+from ingest.legal import ASKED_POSITION, LegalPosition, asked_positions
 
 AnswerType = Literal["amount", "number", "date", "who", "place", "reason", "definition", "yesno", "other"]
 
@@ -64,6 +65,9 @@ _LIGHT_VERBS = frozenset(
     """.split()
 )
 
+# "Welche Kosten sind förderfähig / werden erstattet / sind ausgeschlossen?" asks which kinds of
+# cost (a list), not how much; "Welche Kosten entstehen dem Bund?" asks an amount.
+_KINDS_OF_COSTS = re.compile(r"\bwelche[nrs]?\s+(?:\w+\s+)?(?:kosten|ausgaben)\s+(?:sind|werden|können|gelten|zählen|gehören)\b", re.I)
 _AMOUNT_Q = re.compile(
     r"\b(wie\s?viel\w*\s+(?:geld|euro|mittel|millionen|milliarden)|wie\s+teuer|welche[nrs]?\s+(?:betrag|summe|höhe)"
     r"|wie\s+hoch\s+(?:ist|sind|war|waren|wird|werden|fällt|fallen)?\s*(?:\w+\s+){0,3}?"
@@ -183,6 +187,7 @@ class Constraints:
     numbers: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # acronyms, quoted names, "SARS-CoV-2": must be mentioned somewhere
     proper: tuple[str, ...] = ()  # other capitalised names of English questions: evidence only
+    legal: tuple[LegalPosition, ...] = ()  # "nach § 10 Absatz 3": the answer stands there when the documents have it
 
     @property
     def hard(self) -> tuple[str, ...]:
@@ -216,6 +221,8 @@ def answer_type(question: str) -> AnswerType:
         ("definition", _DEFINITION_Q),
         ("yesno", _YESNO_Q),
     )
+    if _KINDS_OF_COSTS.search(question):
+        return "other"
     return next((kind for kind, pattern in kinds if pattern.search(question)), "other")
 
 
@@ -307,6 +314,8 @@ _EN_NAME = re.compile(r"(?<=[\s(„\"“])[A-Z][\w.&-]*[\w]")
 
 
 def constraints_of(question: str, language: Language = "de") -> Constraints:
+    legal = asked_positions(question)
+    question = without_positions(question)
     regions = tuple(find_regions(question))
     years = tuple(dict.fromkeys(_YEAR.findall(question)))
     numbers = tuple(n for n in dict.fromkeys(_NUMBER_TOKEN.findall(question)) if n not in years)
@@ -330,7 +339,11 @@ def constraints_of(question: str, language: Language = "de") -> Constraints:
     names = [n for n in dict.fromkeys(acronyms + quoted + digits + terms) if n not in years]
     # English names of German things differ ("Black Death" / "Schwarzer Tod"): only evidence.
     proper = [n for n in dict.fromkeys(english) if n not in names and n not in years]
-    return Constraints(regions=regions, years=years, numbers=numbers, names=tuple(names), proper=tuple(proper))
+    return Constraints(regions=regions, years=years, numbers=numbers, names=tuple(names), proper=tuple(proper), legal=legal)
+
+
+def without_positions(question: str) -> str:
+    return ASKED_POSITION.sub(" ", question)
 
 
 def analyse(question: str, language: Language) -> QuestionAnalysis:
@@ -341,11 +354,12 @@ def analyse(question: str, language: Language) -> QuestionAnalysis:
         language=language,
         answer_type=kind,
         strict_type=strict,
-        words=tuple(content_words(question)),
+        # "§ 10 Absatz 3" says where to look, not what to find: its words are no content words.
+        words=tuple(content_words(without_positions(question))),
         constraints=constraints_of(question, language),
         # English questions name things in English ("How many players …"): the German text may
         # say it another way, so only German questions make the asked noun a condition.
-        counted=tuple(asked_words(question, language)) if strict and language == "de" else (),
+        counted=tuple(asked_words(without_positions(question), language)) if strict and language == "de" else (),
         parts=split_parts(question),
     )
 

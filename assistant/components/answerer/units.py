@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.retrieval_types import Passage
 from ingest.model import ITEM_ENUMERATOR
 from ingest.sentences import sentence_spans
 from ingest.tables import is_row_text
@@ -19,6 +20,7 @@ from ingest.tables import is_row_text
 BULLET = "• "
 # A bullet, or the enumerator ingestion keeps on a numbered item ("1.", "a)", "(2a)", "iv.").
 LIST_LINE = re.compile(rf"^(?:{re.escape(BULLET)}|(?:{ITEM_ENUMERATOR.pattern.lstrip('^')}))")
+_ABSATZ = re.compile(r"^\(\d{1,3}[a-z]?\)\s")
 _TERMINAL = (".", "!", "?", "…", '"', "“", "”", "»", "«", ")")
 
 
@@ -77,3 +79,24 @@ def introduces(sentence: str) -> bool:
     end = sentence.rstrip()
     return end.endswith(":") or not end.endswith(_TERMINAL)
 
+
+
+def continuing_items(passage: Passage, following: Passage) -> list[str]:
+    """The list lines that open ``following`` and go on with the enumeration that ends ``passage``:
+    the same section of the document (of a law: the same §), up to the first line that is no item."""
+    same = "legal" if passage.metadata.get("legal") else "section"
+    if _section_of(passage, same) != _section_of(following, same):
+        return []
+    items = []
+    for line in following.text.split("\n"):
+        if not LIST_LINE.match(line) or _ABSATZ.match(line):  # "(2) …" opens the next Absatz, no item
+            break
+        items.append(line.strip())
+    return items
+
+
+def _section_of(passage: Passage, key: str) -> str:
+    value = str(passage.metadata.get(key) or "")
+    if key == "legal":
+        return value.split(" Abs.")[0]  # "§ 4 Abs. 1 Nr. 4" and "§ 4 Abs. 1 Buchst. c": both § 4
+    return value

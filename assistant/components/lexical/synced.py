@@ -22,6 +22,7 @@ from assistant.components.lexical.bm25 import LexicalIndex
 from assistant.components.vector_store import ChunkStore, Metadata
 from assistant.filters import FILTER_KEYS, Filters
 from ingest.chunking import embedding_text
+from ingest.legal import parse_label
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,15 @@ def _same_scoring(a: LexicalIndex, b: LexicalIndex) -> bool:
 def indexed_text(text: str, metadata: Metadata) -> str:
     """The same text the dense side embeds: title and section carry meaning for short chunks."""
     return embedding_text(str(metadata.get("title", "")), metadata.get("section"), text)
+
+
+# The section of a law a chunk starts in ("§ 10" of "§ 10 Abs. 3 Nr. 2"), as a filterable column.
+_LAW_SECTION = "law_section"
+
+
+def _law_section(label: object) -> str:
+    position = parse_label(label if isinstance(label, str) else None)
+    return position.section if position else ""
 
 
 class SyncedLexicalIndex:
@@ -79,6 +89,18 @@ class SyncedLexicalIndex:
             mask &= np.isin(self._columns[key], values)
         return mask
 
+    def at_law_sections(self, sections: list[str], filters: Filters) -> list[str]:
+        """Ids of the chunks that stand in one of ``sections`` of a law ("§ 10"), within ``filters``."""
+        self.refresh()
+        if not sections or not len(self._index):
+            return []
+        rows = np.isin(self._columns[_LAW_SECTION], sections)
+        mask = self.mask(filters)
+        if mask is not None:
+            rows &= mask
+        ids = self._index.ids
+        return [ids[r] for r in np.flatnonzero(rows)]
+
     def metadata(self, chunk_id: str) -> Metadata:
         return self._metadata[chunk_id]
 
@@ -104,6 +126,7 @@ class SyncedLexicalIndex:
         self._columns = {
             key: np.array([str(self._metadata[i].get(key)) for i in ids], dtype=object) for key in FILTER_KEYS
         }
+        self._columns[_LAW_SECTION] = np.array([_law_section(self._metadata[i].get("legal")) for i in ids], dtype=object)
 
     def _save(self, revision: str) -> None:
         try:

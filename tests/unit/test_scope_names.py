@@ -1,0 +1,25 @@
+"""When a question names a document by its title or a distinctive title word (no store needed)."""
+
+from __future__ import annotations
+
+from assistant.services.scope import Names, _names, _tokens
+
+
+def names(entry: Names, question: str) -> bool:
+    return _names(entry, question, _tokens(question))
+
+
+def test_a_title_counts_only_as_whole_words():
+    construction = Names("construction", "Construction")
+
+    assert names(construction, "Wer hat im Bereich Construction die meisten Aufträge?")
+    assert not names(construction, 'What is the "Millennial Northern Hemisphere temperature reconstruction" graph?')
+
+
+def test_a_distinctive_title_word_followed_by_another_name_names_something_else():
+    church = Names("umc", "United Methodist Church", words={"united", "methodist"})
+
+    assert not names(church, "What is the second busiest airport in the United States?")
+    assert names(church, "Wie viele Mitglieder hat die Kirche laut United Methodist?")
+    ulm = Names("ulm", "Strategie der Ulmer Universitätsmedizin", words={"ulmer"})
+    assert names(ulm, "Was steht in der Ulmer Strategie zur Pflege?")
