@@ -9,17 +9,32 @@ horizontal and two vertical lines (two rows, one column boundary). Rows are the 
 horizontal lines; a column boundary counts in a row only where a vertical stroke crosses that row,
 so merged cells stay whole. Candidates that are not data tables are dropped: fewer than two
 columns or rows with text, or mostly rows with a single filled cell (prose in a box, a form field).
-Tables without rules (columns aligned by spaces) are not recognised.
+Whether the first row is a header is decided on the font: a bold first row over a regular body is
+one; a first row set like the body is not (a value list such as the DESH SEQ_TYPE values,
+"ILLUMINA | Illumina is ..."). Without a font signal the rendering falls back to the text's shape.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import itertools
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from ingest.loaders.common import single_line
 
+# Word ends a wrapped line with its space ("HBA und \r\nSMC-B"); a line that ends in a letter
+# without one was cut inside a word too long for the cell ("HealthcareSer\r\nvice").
+_WRAP_WITH_SPACE = re.compile(r" \r?\n")
+# Only a short rest is taken for a cut word: "Format\r\nurn:psc" is two lines, "Ser\r\nvice" one word.
+_WORD_CUT = re.compile(r"(?<=[^\W\d_])\r?\n(?=[a-zäöüß]{1,4}(?![\w:]))")
+# A line that is one word cut at the cell's edge: "LDAP-Eintragst\r\nyp".
+_LONE_WORD_CUT = re.compile(r"(?:^|(?<=\n))([^\s\x02-]*[\x02-]?[^\W\d_]{3,})\r?\n(?=[a-zäöüß]{1,4}(?![\w:]))")
+# Font weight from which a glyph counts as bold (400 is regular, 700 bold).
+_BOLD = 600
 _LINE_END_HYPHEN = re.compile(r"\x02\s*(?=(\w))")
 # A narrow cell may put the hyphen of a broken word at the start of the next line: "Feldeigen\n- schaft".
 _HYPHEN_ON_NEXT_LINE = re.compile(r"(?<=[^\W\d_])\n- ?([a-zäöüß])")
@@ -42,6 +57,7 @@ class PdfTable:
     bottom: float
     right: float
     top: float
+    header: bool | None = None  # the first row is a header (True), data (False), or unknown (None)
 
     def holds(self, x: float, y: float) -> bool:
         return (
@@ -53,20 +69,36 @@ class TableHeaders:
     """The header row of the last table, for a table that runs over a page break.
 
     Word repeats the header row on the next page only when asked to; without it the continued
-    part's first data row would be taken for its header.
+    part's first data row would be taken for its header. A continued part whose first row has an
+    empty first cell is the rest of the row the page break cut (gematik Tabelle 1 and 3).
     """
 
     def __init__(self) -> None:
         self.header: list[str] = []
+        self.has_header = True
         self.caption: str | None = None
         self.continued = False
+        self.last_row: list[str] = []
 
-    def rows(self, rows: list[list[str]], *, continued: bool) -> list[list[str]]:
-        self.continued = continued and len(rows[0]) == len(self.header) and rows[0] != self.header
+    def rows(self, table: PdfTable, *, continued: bool) -> tuple[list[list[str]], int | None, bool]:
+        """The rows to render, how many of them are header rows (None: let the text decide) and
+        whether the first of the data rows completes the previous page's last row."""
+        rows = table.rows
+        same_width = len(rows[0]) == len(self.header or self.last_row)
+        self.continued = continued and same_width and rows[0] != self.header
         if self.continued:
-            return [self.header, *rows]
-        self.header = rows[0]
-        return rows
+            cut_row = not rows[0][0] and bool(self.last_row) and len(self.last_row) == len(rows[0])
+            if cut_row:
+                joined = [" ".join(filter(None, pair)) for pair in zip(self.last_row, rows[0], strict=True)]
+                rows = [joined, *rows[1:]]
+            self.last_row = rows[-1]
+            if not self.has_header:
+                return rows, 0, cut_row
+            return [self.header, *rows], 1, cut_row
+        self.has_header = table.header is not False
+        self.header = rows[0] if self.has_header else []
+        self.last_row = rows[-1]
+        return rows, (None if table.header is None else int(table.header)), False
 
 
 @dataclass(frozen=True)
@@ -102,22 +134,24 @@ def find_tables(data: bytes, pages: set[int] | None = None) -> dict[int, list[Pd
 
 
 def _page_tables(page) -> list[PdfTable]:
-    strokes = _strokes(page)
+    strokes, areas = _strokes(page)
     if sum(s.horizontal for s in strokes) < 3 or sum(not s.horizontal for s in strokes) < 2:
         return []  # the cheap test: most pages end here without reading any text
     textpage = page.get_textpage()
+    glyphs = functools.cache(lambda: _glyphs(textpage))  # read once, and only for a grid that holds text
     tables = []
     for group in _grids(strokes):
-        table = _read_grid(group, textpage)
+        table = _read_grid(group, textpage, glyphs, areas)
         if table is not None:
             tables.append(table)
     return sorted(tables, key=lambda table: -table.top)
 
 
-def _strokes(page) -> list[_Stroke]:
+def _strokes(page) -> tuple[list[_Stroke], list[tuple[float, float, float, float]]]:
+    """Thin strokes (rules), and the boxes of wider paths (cell shading, frames)."""
     import pypdfium2.raw as pdfium_c
 
-    strokes = []
+    strokes, areas = [], []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
         left, bottom, right, top = obj.get_bounds()
         width, height = right - left, top - bottom
@@ -125,7 +159,9 @@ def _strokes(page) -> list[_Stroke]:
             strokes.append(_Stroke(True, (top + bottom) / 2, left, right))
         elif width <= _THIN and height >= _MIN_LENGTH:
             strokes.append(_Stroke(False, (left + right) / 2, bottom, top))
-    return strokes
+        elif width >= _MIN_LENGTH and height >= _MIN_LENGTH:
+            areas.append((left, bottom, right, top))
+    return strokes, areas
 
 
 def _touch(a: _Stroke, b: _Stroke) -> bool:
@@ -164,7 +200,7 @@ def _positions(values: list[float]) -> list[float]:
     return merged
 
 
-def _read_grid(group: list[_Stroke], textpage) -> PdfTable | None:
+def _read_grid(group: list[_Stroke], textpage, glyphs, areas) -> PdfTable | None:
     horizontals = [s for s in group if s.horizontal]
     verticals = [s for s in group if not s.horizontal]
     ys = _positions([s.at for s in horizontals])[::-1]  # top first
@@ -193,13 +229,68 @@ def _read_grid(group: list[_Stroke], textpage) -> PdfTable | None:
     if not _is_data_table(rows):
         return None
     bottom_y, top_y = ys[-1], ys[0]
-    return PdfTable(rows, left, bottom_y, right, top_y)
+    header = _bold_first_row(glyphs(), left, right, ys)
+    if not header and _shaded(areas, left, right, ys[0], ys[1]) and not _shaded(areas, left, right, ys[1], ys[2]):
+        header = True  # a shaded first row over white ones (gematik's "Kürzel | Erläuterung")
+    return PdfTable(rows, left, bottom_y, right, top_y, header)
+
+
+def _shaded(areas, left: float, right: float, top: float, bottom: float) -> bool:
+    """Is the band between ``top`` and ``bottom`` filled over most of the table's width?"""
+    middle = (top + bottom) / 2
+    covered = sum(
+        min(r, right) - max(a_left, left)
+        for a_left, a_bottom, r, a_top in areas
+        if a_bottom <= middle <= a_top and a_top - a_bottom <= (top - bottom) + 2 * _MIN_CELL
+    )
+    return covered >= 0.5 * (right - left)
+
+
+def _bold_first_row(
+    glyphs: tuple[np.ndarray, np.ndarray], left: float, right: float, ys: list[float]
+) -> bool | None:
+    """Is the first band set bold over a regular body? None when the glyphs say nothing."""
+    boxes, weights = glyphs
+    if not len(weights):
+        return None
+    x = (boxes[:, 0] + boxes[:, 2]) / 2
+    y = (boxes[:, 1] + boxes[:, 3]) / 2
+    inside = (x >= left) & (x <= right) & (weights > 0)
+    first = inside & (y <= ys[0]) & (y >= ys[1])
+    body = inside & (y < ys[1]) & (y >= ys[-1])
+    if not first.any() or not body.any():
+        return None
+    bold_first = float((weights[first] >= _BOLD).mean())
+    bold_body = float((weights[body] >= _BOLD).mean())
+    if bold_first >= 0.6 and bold_body < 0.3:
+        return True
+    if bold_first < 0.3 and bold_body < 0.3:
+        return False  # the first row looks like the rows below it: data, not labels
+    return None
+
+
+def _glyphs(textpage) -> tuple[np.ndarray, np.ndarray]:
+    """Boxes (left, bottom, right, top) and font weights of a page's glyphs (-1: generated space)."""
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    count = max(pdfium_c.FPDFText_CountChars(raw), 0)
+    boxes = np.zeros((count, 4))
+    weights = np.zeros(count)
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(value) for value in (left, right, bottom, top)]
+    for index in range(count):
+        pdfium_c.FPDFText_GetCharBox(raw, index, *refs)
+        boxes[index] = (left.value, bottom.value, right.value, top.value)
+        weights[index] = pdfium_c.FPDFText_GetFontWeight(raw, index)
+    return boxes, weights
 
 
 def _cell_text(textpage, left: float, bottom: float, right: float, top: float) -> str:
     if right - left < _MIN_CELL or top - bottom < _MIN_CELL:
         return ""
     text = textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top)
+    text = _WORD_CUT.sub("", text) if _WRAP_WITH_SPACE.search(text) else _LONE_WORD_CUT.sub(r"\1", text)
     # pdfium marks a hyphen at a line end with U+0002: "Hin\x02weise", "Feld\x02Nr.".
     text = _LINE_END_HYPHEN.sub(lambda m: "-" if m.group(1).isupper() else "", text)
     text = _HYPHEN_ON_NEXT_LINE.sub(r"\1", text.replace("\r\n", "\n").replace("\r", "\n"))

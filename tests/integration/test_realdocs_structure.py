@@ -20,6 +20,7 @@ from assistant.services.document_input import chunk_document
 from ingest.chunking import Chunk
 from ingest.legal import parse_label, position_in
 from ingest.loaders import parse_document
+from ingest.tables import is_row_text, parse_row
 from tests.conftest import PROJECT_DIR, SHARED_DIR, make_settings
 
 pytestmark = pytest.mark.slow
@@ -240,7 +241,7 @@ TABLE_ROWS = {
         "Feldeigenschaft: numerisch · Inhalt/Erläuterung: Postleitzahl des Getesteten",
     ],
     "gematik_gemspec_vzd_fhir_directory_v1.0.0.pdf": [
-        "Tabelle 3: VZD-FHIR-Directory_Mapping_LDAP_to_FHIR – LDAP-Eintragst yp: HBA und SMC-B · "
+        "Tabelle 3: VZD-FHIR-Directory_Mapping_LDAP_to_FHIR – LDAP-Eintragstyp: HBA und SMC-B · "
         "LDAP-Attribut: displayName · FHIR-Ressource: TIPractitioner TIOrganization · FHIR-Element: name = displayName",
     ],
 }
@@ -268,3 +269,49 @@ def test_a_tables_text_is_indexed_as_rows_only_not_again_as_prose(chunks_of):
 def test_a_table_row_keeps_the_page_it_is_printed_on(chunks_of):
     chunk = _containing(chunks_of("kbv_vorgaben_corsurv_2021.pdf"), "Feld-Nr.: 10 · Feld: Postleitzahl")
     assert chunk.page == 13
+
+
+_SEQ_TYPE = "SEQ_TYPE: Verwendete Sequenzierungs-Plattform – "
+
+
+def test_a_value_list_without_header_row_keeps_its_values_as_values_under_its_field_name(chunks_of):
+    # DESH sets the SEQ_TYPE value set as a ruled table whose first row is data, in the body's font:
+    # "LS454" is a value, not the label of the column, and the rows are named by the field line.
+    paragraphs = _paragraphs(chunks_of("rki_desh_anleitung_sequenzdaten_2021.pdf"))
+    for row in [
+        f"{_SEQ_TYPE}LS454 · 454 technology use 1-color sequential flows",
+        f"{_SEQ_TYPE}ILLUMINA · Illumina is 4-channel flowgram with 1-to-1 mapping between basecalls and flows",
+        f"{_SEQ_TYPE}OXFORD_NANOPORE · Oxford Nanopore platform type. nanopore-based electronic single molecule "
+        "analysis.",
+        "SAMPLE_TYPE: Art der Probe – s001 · Upper respiratory swab sample (specimen)",
+    ]:
+        assert row in paragraphs
+    text = "\n".join(paragraphs)
+    assert "LS454: " not in text and "s001: " not in text
+
+
+def test_a_header_less_row_reads_back_as_a_table_row_without_labels():
+    row = f"{_SEQ_TYPE}ILLUMINA · Illumina is 4-channel flowgram"
+    assert is_row_text(row)
+    assert parse_row(row) == (
+        "SEQ_TYPE: Verwendete Sequenzierungs-Plattform",
+        [("", "ILLUMINA"), ("", "Illumina is 4-channel flowgram")],
+    )
+
+
+def test_a_cell_over_several_lines_and_a_page_break_is_one_cell_text(chunks_of):
+    chunks = chunks_of("gematik_gemspec_vzd_fhir_directory_v1.0.0.pdf")
+    paragraphs = _paragraphs(chunks)
+    # The LDAP attribute cell runs over five lines, the last one on the next page; the FHIR resource
+    # cell is one word Word cut at the cell's edge ("HealthcareSer" / "vice").
+    assert any(
+        "LDAP-Attribut: specialization Format urn:psc:<OID Codesystem:Code> · FHIR-Ressource: HealthcareService · "
+        in p
+        for p in paragraphs
+    )
+    cut = _containing(chunks, "LDAP-Attribut: specialization Format urn:as:<OID Codesystem:Code> · ")
+    assert cut.page == 17
+    # Tabelle 1: the row of the "Fachanwendung" continues at the top of page 11 without its first cells.
+    row = next(p for p in paragraphs if "Akteur: Fachanwendung" in p)
+    assert row.endswith("Sie sind im Rahmen ihrer Aufgabe berechtigt, die Einträge zu lesen.")
+    assert not [p for p in paragraphs if p.startswith("Tabelle 1: VZD_FHIR_Directory_Akteure_und_Rollen – Beschreibung:")]
