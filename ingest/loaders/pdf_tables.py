@@ -20,6 +20,7 @@ import ctypes
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,9 @@ _TOUCH = 2.0
 _MIN_CELL = 4.0
 # Word leaves a gap of about 4 points between a cell's side rule and the rule above it.
 _REACH = 6.0
+
+
+Glyphs = Callable[[], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -134,16 +138,19 @@ def find_tables(data: bytes, pages: set[int] | None = None) -> dict[int, list[Pd
 
 
 def _page_tables(page) -> list[PdfTable]:
+    from ingest.loaders.pdf_columns import aligned_tables
+
     strokes, areas = _strokes(page)
-    if sum(s.horizontal for s in strokes) < 3 or sum(not s.horizontal for s in strokes) < 2:
-        return []  # the cheap test: most pages end here without reading any text
     textpage = page.get_textpage()
-    glyphs = functools.cache(lambda: _glyphs(textpage))  # read once, and only for a grid that holds text
+    glyphs = functools.cache(lambda: _glyphs(textpage))  # read once, and only for a table that holds text
     tables = []
-    for group in _grids(strokes):
-        table = _read_grid(group, textpage, glyphs, areas)
-        if table is not None:
-            tables.append(table)
+    # The cheap test: a page with fewer strokes than a grid needs has no ruled table.
+    if sum(s.horizontal for s in strokes) >= 3 and sum(not s.horizontal for s in strokes) >= 2:
+        for group in _grids(strokes):
+            table = _read_grid(group, textpage, glyphs, areas)
+            if table is not None:
+                tables.append(table)
+    tables += aligned_tables(textpage, glyphs, tables)
     return sorted(tables, key=lambda table: -table.top)
 
 
@@ -229,7 +236,7 @@ def _read_grid(group: list[_Stroke], textpage, glyphs, areas) -> PdfTable | None
     if not _is_data_table(rows):
         return None
     bottom_y, top_y = ys[-1], ys[0]
-    header = _bold_first_row(glyphs(), left, right, ys)
+    header = bold_first_row(glyphs(), left, right, ys)
     if not header and _shaded(areas, left, right, ys[0], ys[1]) and not _shaded(areas, left, right, ys[1], ys[2]):
         header = True  # a shaded first row over white ones (gematik's "Kürzel | Erläuterung")
     return PdfTable(rows, left, bottom_y, right, top_y, header)
@@ -246,10 +253,9 @@ def _shaded(areas, left: float, right: float, top: float, bottom: float) -> bool
     return covered >= 0.5 * (right - left)
 
 
-def _bold_first_row(
-    glyphs: tuple[np.ndarray, np.ndarray], left: float, right: float, ys: list[float]
-) -> bool | None:
-    """Is the first band set bold over a regular body? None when the glyphs say nothing."""
+def bold_first_row(glyphs: tuple[np.ndarray, np.ndarray], left: float, right: float, ys: list[float]) -> bool | None:
+    """Is the first band (between ``ys[0]`` and ``ys[1]``, top first) set bold over a regular body
+    (down to ``ys[-1]``)? None when the glyphs say nothing."""
     boxes, weights = glyphs
     if not len(weights):
         return None

@@ -20,6 +20,7 @@ from assistant.services.document_input import chunk_document
 from ingest.chunking import Chunk
 from ingest.legal import parse_label, position_in
 from ingest.loaders import parse_document
+from ingest.loaders.pdf_tables import find_tables
 from ingest.tables import is_row_text, parse_row
 from tests.conftest import PROJECT_DIR, SHARED_DIR, make_settings
 
@@ -315,3 +316,36 @@ def test_a_cell_over_several_lines_and_a_page_break_is_one_cell_text(chunks_of):
     row = next(p for p in paragraphs if "Akteur: Fachanwendung" in p)
     assert row.endswith("Sie sind im Rahmen ihrer Aufgabe berechtigt, die Einträge zu lesen.")
     assert not [p for p in paragraphs if p.startswith("Tabelle 1: VZD_FHIR_Directory_Akteure_und_Rollen – Beschreibung:")]
+
+
+_VG250 = "Verwaltungsgebiete 1 : 250 000 – "
+
+
+def test_an_unruled_attribute_table_gives_one_row_per_attribute_with_its_whole_description(chunks_of):
+    # BKG VG250 pages 9-20 set attributes and file lists as two columns aligned by whitespace, no rules.
+    paragraphs = _paragraphs(chunks_of("bkg_vg250_dokumentation_2022.pdf"))
+    for row in [
+        f"{_VG250}OBJID · eindeutiger Objektidentifikator",
+        # A description over two lines is one cell.
+        f"{_VG250}BEGINN · Beginn Lebenszeitintervall Datum, an dem das Objekt in den Datensatz eingefügt oder "
+        "geändert wurde.",
+        f"{_VG250}ADE · Administrative Ebene Werteübersicht 1 = Staat 2 = Land 3 = Regierungsbezirk 4 = Kreis "
+        "5 = Verwaltungsgemeinschaft 6 = Gemeinde",
+        f"{_VG250}LON_DEZ · Geografische Länge in Dezimalgrad",
+        f"{_VG250}vg250_sta · Flächen Ebene Staat",
+    ]:
+        assert row in paragraphs, row
+    text = "\n".join(paragraphs)
+    # Its text is indexed as rows only, not again as prose.
+    assert text.count("eindeutiger Objektidentifikator") == 1
+
+
+def test_two_column_prose_contents_pages_and_lists_are_no_table():
+    found = {path.name: find_tables(path.read_bytes()) for path in PDFS}
+    # The bulletin's only table is the ruled one on page 6; its columns of prose and its charts are none.
+    assert set(found["rki_epidbull_2020-17_nowcasting.pdf"]) == {6}
+    # Contents pages (BKG page 2 with page numbers, the CoronaImpfV's section list on page 1) are none.
+    assert 2 not in found["bkg_vg250_dokumentation_2022.pdf"]
+    assert not found["banz_coronaimpfv_2021-04-01.pdf"]
+    # Numbered lists with hanging indents (the Referentenentwurf) are none.
+    assert not found["bmg_coronaimpfv_referentenentwurf_2021-04-01.pdf"]
