@@ -25,7 +25,7 @@ _BARE_ROW_TEXT = re.compile(
 )
 # A definition line that names what a header-less list below it holds: "SEQ_TYPE: Verwendete
 # Sequenzierungs-Plattform" (an identifier, a colon, a short description).
-_LABEL_LINE = re.compile(r"^[A-Za-zÄÖÜäöü][\w./-]{1,40}: \S.{0,100}$")
+_LABEL_LINE = re.compile(r"^[A-Z][A-Z0-9_./-]{1,40}: \S.{0,100}$")
 # How far back a header-less table looks for its label line.
 _LABEL_REACH = 8
 

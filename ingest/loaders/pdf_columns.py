@@ -15,7 +15,6 @@ Conservative on purpose, as prose must never be cut into cells:
 
 from __future__ import annotations
 
-import ctypes
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +38,8 @@ _MEDIAN_KEY_WORDS = 3
 # A hanging-indent list looks like a two-column table: its "keys" are list markers or section
 # numbers ("•", "1.", "a)", "2.1", "§ 2"); a key ending in a dash runs on into the next column.
 _MARKER = re.compile(r"^(?:[•▪●◦o*–-]|\d{1,2}|\(?[0-9a-zA-Z]{1,4}[.)]|\d+(?:\.\d+)+\.?|§+\s*\d+\w?|.*[–-])$")
+# A value this long that runs on into the next row's value is a line of prose.
+_PROSE_LINE = 50
 _PAGE_NUMBERS = re.compile(r"^\d{1,4}(?:\s+\d{1,4})*$")
 # Chart labels (axis ticks, dates) line up in columns too: cells of figures only.
 _FIGURES = re.compile(r"^[\d\s.,:/%+–-]*$")
@@ -68,10 +69,10 @@ class ColumnBlock:
     rows: tuple[int, ...]
 
 
-def aligned_tables(textpage, glyphs: Glyphs, ruled: Sequence[PdfTable]) -> list[PdfTable]:
+def aligned_tables(textpage, runs: np.ndarray, glyphs: Glyphs, ruled: Sequence[PdfTable]) -> list[PdfTable]:
     """Tables of one pdfium text page whose columns are aligned by whitespace, outside ``ruled``;
-    ``glyphs`` reads the page's glyph boxes and weights (once, and only when a table is found)."""
-    lines = page_lines(_text_rects(textpage), ruled)
+    ``runs`` are the page's text runs (``text_runs``), ``glyphs`` reads their font weights."""
+    lines = page_lines(runs, ruled)
     tables = []
     for block in column_blocks(lines):
         table = _read_block(textpage, glyphs, lines, block)
@@ -80,23 +81,12 @@ def aligned_tables(textpage, glyphs: Glyphs, ruled: Sequence[PdfTable]) -> list[
     return tables
 
 
-def _text_rects(textpage) -> np.ndarray:
-    """(left, bottom, right, top) of every run of text pdfium reports on the page."""
-    import pypdfium2.raw as pdfium_c
-
-    raw = textpage.raw
-    count = max(pdfium_c.FPDFText_CountRects(raw, 0, -1), 0)
-    rects = np.zeros((count, 4))
-    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
-    refs = [ctypes.byref(value) for value in (left, top, right, bottom)]
-    for index in range(count):
-        pdfium_c.FPDFText_GetRect(raw, index, *refs)
-        rects[index] = (left.value, bottom.value, right.value, top.value)
-    return rects
-
-
 def page_lines(rects: np.ndarray, ruled: Sequence[PdfTable] = ()) -> list[Line]:
-    """Runs grouped into lines (top first) and, within a line, into segments split at wide gaps."""
+    """Runs grouped into lines (top first) and, within a line, into segments split at wide gaps.
+
+    Vectorised, as every page goes through it: a run starts a new line when its middle lies below
+    the run before it (hyphens and footnote markers sit higher or lower, but overlap their line).
+    """
     if not len(rects):
         return []
     rects = rects[(rects[:, 2] > rects[:, 0]) & (rects[:, 3] > rects[:, 1])]
@@ -109,33 +99,29 @@ def page_lines(rects: np.ndarray, ruled: Sequence[PdfTable] = ()) -> list[Line]:
             & (middles_y >= table.bottom) & (middles_y <= table.top)
         )
     rects, middles_y = rects[outside], middles_y[outside]
-    order = np.argsort(-middles_y, kind="stable")
-    lines: list[Line] = []
-    group: list[np.ndarray] = []
-    for index in order:
-        rect = rects[index]
-        # A run belongs to the line when its middle lies within the line's first run (hyphens and
-        # footnote markers sit higher or lower than the letters around them).
-        if group and not (group[0][1] <= middles_y[index] <= group[0][3]):
-            lines.append(_line(group))
-            group = []
-        group.append(rect)
-    if group:
-        lines.append(_line(group))
-    return lines
-
-
-def _line(runs: list[np.ndarray]) -> Line:
-    box = np.array(runs)
-    box = box[np.argsort(box[:, 0], kind="stable")]
-    top, bottom = float(box[:, 3].max()), float(box[:, 1].min())
-    height = float(np.median(box[:, 3] - box[:, 1]))
-    gaps = box[1:, 0] - np.maximum.accumulate(box[:, 2])[:-1]
-    cuts = np.flatnonzero(gaps > _COLUMN_GAP * height) + 1
-    segments = tuple(
-        (float(part[:, 0].min()), float(part[:, 2].max())) for part in np.split(box, cuts) if len(part)
-    )
-    return Line(top, bottom, segments)
+    if not len(rects):
+        return []
+    rects, middles_y = rects[np.argsort(-middles_y, kind="stable")], np.sort(middles_y)[::-1]
+    new_line = np.concatenate(([True], middles_y[1:] < rects[:-1, 1]))
+    line_ids = np.cumsum(new_line) - 1
+    order = np.lexsort((rects[:, 0], line_ids))
+    rects, line_ids = rects[order], line_ids[order]
+    starts = np.flatnonzero(np.concatenate(([True], line_ids[1:] != line_ids[:-1])))
+    heights = np.maximum.reduceat(rects[:, 3] - rects[:, 1], starts)
+    tops = np.maximum.reduceat(rects[:, 3], starts)
+    bottoms = np.minimum.reduceat(rects[:, 1], starts)
+    gaps = rects[1:, 0] - rects[:-1, 2]
+    cut = np.concatenate(([True], (line_ids[1:] != line_ids[:-1]) | (gaps > _COLUMN_GAP * heights[line_ids[1:]])))
+    segment_starts = np.flatnonzero(cut)
+    lefts = rects[segment_starts, 0]
+    rights = np.maximum.reduceat(rects[:, 2], segment_starts)
+    segments: list[list[tuple[float, float]]] = [[] for _ in starts]
+    for line, left, right in zip(line_ids[segment_starts].tolist(), lefts.tolist(), rights.tolist(), strict=True):
+        segments[line].append((left, right))
+    return [
+        Line(top, bottom, tuple(parts))
+        for top, bottom, parts in zip(tops.tolist(), bottoms.tolist(), segments, strict=True)
+    ]
 
 
 def column_blocks(lines: Sequence[Line]) -> list[ColumnBlock]:
@@ -159,17 +145,23 @@ def _block_from(lines: Sequence[Line], start: int) -> ColumnBlock | None:
     key_left, edge = first.segments[0][0], first.segments[1][0]
     rows = [start]
     end = start
+    lefts = [edge]  # where the second column's text starts, line by line
     for index in range(start + 1, len(lines)):
         line, previous = lines[index], lines[index - 1]
         if previous.bottom - line.top > _LINE_GAP * max(previous.height, line.height):
             break
         if _is_row_line(line, key_left, edge):
             rows.append(index)
+            lefts += [left for left, _ in line.segments[1:] if abs(left - edge) <= _ALIGN]
         elif line.segments[0][0] < edge - _ALIGN:
             break
+        else:
+            lefts.append(line.segments[0][0])
         end = index
     if end - start + 1 < _MIN_LINES or len(rows) < _MIN_ROWS:
         return None
+    # The column starts where its leftmost line does, so no first letter is read into the key column.
+    edge = min(left for left in lefts if left >= edge - _ALIGN)
     return ColumnBlock(start, end, (edge, *_more_edges([lines[i] for i in rows], edge)), tuple(rows))
 
 
@@ -236,6 +228,16 @@ def is_table_like(rows: Sequence[Sequence[str]]) -> bool:
         return False
     cells = [cell for row in rows for cell in row]
     if any("...." in cell or "…" in cell for cell in cells):
+        return False
+    # Side notes beside a column of prose: the "values" read on from row to row as one text.
+    flowing = sum(
+        bool(row[1][:1].islower())
+        and len(after[1]) >= _PROSE_LINE
+        and not after[1].rstrip().endswith((".", ":", "!", "?", ")"))
+        for after, row in zip(rows, rows[1:], strict=False)
+        if len(row) > 1
+    )
+    if flowing * 3 >= len(rows) - 1:
         return False
     values = [cell for row in rows for cell in row[1:] if cell]
     if sum(bool(_FIGURES.match(cell)) for cell in values) * 2 >= len(values):

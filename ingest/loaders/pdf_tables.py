@@ -142,7 +142,8 @@ def _page_tables(page) -> list[PdfTable]:
 
     strokes, areas = _strokes(page)
     textpage = page.get_textpage()
-    glyphs = functools.cache(lambda: _glyphs(textpage))  # read once, and only for a table that holds text
+    runs = functools.cache(lambda: text_runs(textpage))
+    glyphs = functools.cache(lambda: _glyphs(textpage, runs()))  # read once, and only for a table found
     tables = []
     # The cheap test: a page with fewer strokes than a grid needs has no ruled table.
     if sum(s.horizontal for s in strokes) >= 3 and sum(not s.horizontal for s in strokes) >= 2:
@@ -150,7 +151,7 @@ def _page_tables(page) -> list[PdfTable]:
             table = _read_grid(group, textpage, glyphs, areas)
             if table is not None:
                 tables.append(table)
-    tables += aligned_tables(textpage, glyphs, tables)
+    tables += aligned_tables(textpage, runs(), glyphs, tables)
     return sorted(tables, key=lambda table: -table.top)
 
 
@@ -275,21 +276,33 @@ def bold_first_row(glyphs: tuple[np.ndarray, np.ndarray], left: float, right: fl
     return None
 
 
-def _glyphs(textpage) -> tuple[np.ndarray, np.ndarray]:
-    """Boxes (left, bottom, right, top) and font weights of a page's glyphs (-1: generated space)."""
+def text_runs(textpage) -> np.ndarray:
+    """(left, bottom, right, top) of every run of text pdfium reports on the page: one per stretch
+    of glyphs on a line in one font, split where a wide gap lies between them."""
     import pypdfium2.raw as pdfium_c
 
     raw = textpage.raw
-    count = max(pdfium_c.FPDFText_CountChars(raw), 0)
-    boxes = np.zeros((count, 4))
-    weights = np.zeros(count)
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    refs = [ctypes.byref(value) for value in (left, right, bottom, top)]
+    count = max(pdfium_c.FPDFText_CountRects(raw, 0, -1), 0)
+    runs = np.zeros((count, 4))
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(value) for value in (left, top, right, bottom)]
     for index in range(count):
-        pdfium_c.FPDFText_GetCharBox(raw, index, *refs)
-        boxes[index] = (left.value, bottom.value, right.value, top.value)
-        weights[index] = pdfium_c.FPDFText_GetFontWeight(raw, index)
-    return boxes, weights
+        pdfium_c.FPDFText_GetRect(raw, index, *refs)
+        runs[index] = (left.value, bottom.value, right.value, top.value)
+    return runs
+
+
+def _glyphs(textpage, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The runs and the font weight of each (that of the glyph at its middle; -1 when none is)."""
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    weights = np.full(len(runs), -1.0)
+    for index, (left, bottom, right, top) in enumerate(runs):
+        char = pdfium_c.FPDFText_GetCharIndexAtPos(raw, (left + right) / 2, (bottom + top) / 2, 1.0, 1.0)
+        if char >= 0:
+            weights[index] = pdfium_c.FPDFText_GetFontWeight(raw, char)
+    return runs, weights
 
 
 def _cell_text(textpage, left: float, bottom: float, right: float, top: float) -> str:
