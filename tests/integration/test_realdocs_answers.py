@@ -86,3 +86,19 @@ def test_a_value_in_a_pdf_table_is_answered_by_quoting_its_row_with_caption(real
         and cells == [("Start der Maßnahme", "23. März"), ("Maßnahme", "Bundesweit umfangreiches Kontaktverbot")]
         for caption, cells in rows
     ), rows
+
+
+def test_a_value_list_without_header_is_found_by_its_field_name(realdocs):
+    # DESH page 4: the SEQ_TYPE value set is a table without header row; its rows are named by the
+    # field ("SEQ_TYPE: Verwendete Sequenzierungs-Plattform – ILLUMINA · Illumina is …").
+    question = "Welche Sequenzierplattformen können im DESH-Feld SEQ_TYPE angegeben werden?"
+    retrieval = realdocs.retrieval.retrieve(question, 5)
+    top = [passage.chunk.text for passage in retrieval.passages]
+    assert any("SEQ_TYPE: Verwendete Sequenzierungs-Plattform – ILLUMINA · " in text for text in top), top
+    answer = realdocs.chat.ask(question)
+    assert answer.answered, answer.answer
+    # The answer quotes rows of the value set (which ones is the answerer's choice), never a value as a label.
+    assert "SEQ_TYPE: Verwendete Sequenzierungs-Plattform – " in answer.answer, answer.answer
+    platforms = ("LS454", "ILLUMINA", "PACBIO_SMRT", "ION_TORRENT", "CAPILLARY", "OXFORD_NANOPORE", "BGISEQ", "DNBSEQ")
+    assert any(platform in answer.answer for platform in platforms), answer.answer
+    assert "LS454: " not in answer.answer
