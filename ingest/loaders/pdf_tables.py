@@ -34,6 +34,7 @@ _WRAP_WITH_SPACE = re.compile(r" \r?\n")
 _WORD_CUT = re.compile(r"(?<=[^\W\d_])\r?\n(?=[a-zäöüß]{1,4}(?![\w:]))")
 # A line that is one word cut at the cell's edge: "LDAP-Eintragst\r\nyp".
 _LONE_WORD_CUT = re.compile(r"(?:^|(?<=\n))([^\s\x02-]*[\x02-]?[^\W\d_]{3,})\r?\n(?=[a-zäöüß]{1,4}(?![\w:]))")
+_NUMBERED_LINE = re.compile(r"^\d{2,}\b")
 # Font weight from which a glyph counts as bold (400 is regular, 700 bold).
 _BOLD = 600
 _LINE_END_HYPHEN = re.compile(r"\x02\s*(?=(\w))")
@@ -227,12 +228,13 @@ def _read_grid(group: list[_Stroke], textpage, glyphs, areas) -> PdfTable | None
             if any(abs(v.at - x) <= _MIN_CELL and v.start <= middle <= v.end for v in verticals)
         ]
         edges = [xs[0], *inner, xs[-1]]
-        cells = [_cell_text(textpage, a, bottom, b, top) for a, b in itertools.pairwise(edges)]
-        # Merged cells fill the columns they span with "" so that every row has one cell per column.
-        row = []
-        for (a, b), text in zip(itertools.pairwise(edges), cells, strict=True):
-            row += [text] + [""] * sum(1 for x in xs[1:-1] if a < x < b)
-        rows.append(row)
+        texts = [_raw_cell_text(textpage, a, bottom, b, top) for a, b in itertools.pairwise(edges)]
+        for cells in _stacked_rows(texts):
+            # Merged cells fill the columns they span with "" so that every row has one cell per column.
+            row = []
+            for (a, b), text in zip(itertools.pairwise(edges), cells, strict=True):
+                row += [text] + [""] * sum(1 for x in xs[1:-1] if a < x < b)
+            rows.append(row)
     rows = _drop_empty_columns([row for row in rows if any(row)])
     if not _is_data_table(rows):
         return None
@@ -305,10 +307,28 @@ def _glyphs(textpage, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return runs, weights
 
 
-def _cell_text(textpage, left: float, bottom: float, right: float, top: float) -> str:
+def _raw_cell_text(textpage, left: float, bottom: float, right: float, top: float) -> str:
     if right - left < _MIN_CELL or top - bottom < _MIN_CELL:
         return ""
-    text = textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top)
+    return textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top).strip()
+
+
+def _stacked_rows(texts: list[str]) -> list[list[str]]:
+    """The cells of one band between two rules, as one row or, where the band holds several rows
+    without rules between them, as those rows (BKG: "42 / 43 / 42 / 43" beside "Kreis / Landkreis /
+    ..."). The evidence: a column whose every line starts with a number, as many lines as the
+    tallest cell; a cell of wrapped text does not start each line with one."""
+    lines = [text.splitlines() if text else [] for text in texts]
+    count = max((len(cell) for cell in lines), default=0)
+    numbered = any(
+        len(cell) == count and all(_NUMBERED_LINE.match(line) for line in cell) for cell in lines
+    )
+    if count < 2 or not numbered:
+        return [[_clean_cell(text) for text in texts]]
+    return [[_clean_cell(cell[index]) if index < len(cell) else "" for cell in lines] for index in range(count)]
+
+
+def _clean_cell(text: str) -> str:
     text = _WORD_CUT.sub("", text) if _WRAP_WITH_SPACE.search(text) else _LONE_WORD_CUT.sub(r"\1", text)
     # pdfium marks a hyphen at a line end with U+0002: "Hin\x02weise", "Feld\x02Nr.".
     text = _LINE_END_HYPHEN.sub(lambda m: "-" if m.group(1).isupper() else "", text)

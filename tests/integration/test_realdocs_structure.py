@@ -340,6 +340,18 @@ def test_an_unruled_attribute_table_gives_one_row_per_attribute_with_its_whole_d
     assert text.count("eindeutiger Objektidentifikator") == 1
 
 
+def test_rows_stacked_in_one_ruled_band_are_rows_of_their_own(chunks_of):
+    # BKG page 12 rules only the header off: the four examples share one band, line by line.
+    paragraphs = _paragraphs(chunks_of("bkg_vg250_dokumentation_2022.pdf"))
+    for row in [
+        f"{_VG250}IBZ: 42 · BEZ: Kreis · GEN: Dithmarschen · NBD: ja · vollständiger Name: Kreis Dithmarschen",
+        f"{_VG250}IBZ: 43 · BEZ: Landkreis · GEN: Prignitz · NBD: ja · vollständiger Name: Landkreis Prignitz",
+        f"{_VG250}ARS gemeindefreies Gebiet: 010609014014 Buchholz (Forstgutsbez.) · ARS Amt: 010605053 Leezen · "
+        "Kreis: Segeberg",
+    ]:
+        assert row in paragraphs, row
+
+
 def test_two_column_prose_contents_pages_and_lists_are_no_table():
     found = {path.name: find_tables(path.read_bytes()) for path in PDFS}
     # The bulletin's only table is the ruled one on page 6; its columns of prose and its charts are none.
