@@ -26,6 +26,9 @@ _BARE_ROW_TEXT = re.compile(
 # A definition line that names what a header-less list below it holds: "SEQ_TYPE: Verwendete
 # Sequenzierungs-Plattform" (an identifier, a colon, a short description).
 _LABEL_LINE = re.compile(r"^[A-Z][A-Z0-9_./-]{1,40}: \S.{0,100}$")
+# A line that reads as a title: short, capitalised, no sentence end.
+_TITLE_LINE = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?[A-ZÄÖÜ][^.:;!?()=]{2,58}$")
+_INTRO_LENGTH = 120
 # How far back a header-less table looks for its label line.
 _LABEL_REACH = 8
 
@@ -99,12 +102,20 @@ def label_before(blocks: Sequence[Block], page: int | None) -> str | None:
     heading it stands under. The rows have no column labels, so the caption must name the field."""
     if blocks and blocks[-1].kind == "paragraph" and is_caption(blocks[-1].text):
         return blocks[-1].text
+    nearby = []
     for block in list(reversed(blocks))[:_LABEL_REACH]:
         if block.page != page or block.kind in ("heading", "row"):
             break
-        if block.kind == "paragraph" and _LABEL_LINE.match(block.text):
-            return block.text
-    return caption_before(blocks)
+        if block.kind == "paragraph":
+            nearby.append(block.text)
+    label = next((text for text in nearby if _LABEL_LINE.match(text)), None)
+    # Else the sentence that introduces the table ("Die Shape-Dateien haben folgenden Dateiaufbau:"),
+    # else the nearest title-like line (a heading the layout did not mark: "Linien", "4.1 SHAPE-Format").
+    if label is None and nearby and nearby[0].endswith(":") and len(nearby[0]) <= _INTRO_LENGTH:
+        label = nearby[0]
+    if label is None:
+        label = next((text for text in nearby if _TITLE_LINE.match(text)), None)
+    return label or caption_before(blocks)
 
 
 def _merged_headers(header_rows: list[list[str]]) -> list[str]:

@@ -322,19 +322,20 @@ _VG250 = "Verwaltungsgebiete 1 : 250 000 – "
 
 
 def test_an_unruled_attribute_table_gives_one_row_per_attribute_with_its_whole_description(chunks_of):
-    # BKG VG250 pages 9-20 set attributes and file lists as two columns aligned by whitespace, no rules.
+    # BKG VG250 pages 9-20 set attributes and file lists as two columns aligned by whitespace, no rules
+    # and no header row: each row is named by the line above the table that the layout sets as a title.
     paragraphs = _paragraphs(chunks_of("bkg_vg250_dokumentation_2022.pdf"))
     for row in [
-        f"{_VG250}OBJID · eindeutiger Objektidentifikator",
+        "Allgemeine Objektattribute – OBJID · eindeutiger Objektidentifikator",
         # A description over two lines is one cell.
-        f"{_VG250}BEGINN · Beginn Lebenszeitintervall Datum, an dem das Objekt in den Datensatz eingefügt oder "
-        "geändert wurde.",
-        f"{_VG250}ADE · Administrative Ebene Werteübersicht 1 = Staat 2 = Land 3 = Regierungsbezirk 4 = Kreis "
+        "Allgemeine Objektattribute – BEGINN · Beginn Lebenszeitintervall Datum, an dem das Objekt in den "
+        "Datensatz eingefügt oder geändert wurde.",
+        "Flächen – ADE · Administrative Ebene Werteübersicht 1 = Staat 2 = Land 3 = Regierungsbezirk 4 = Kreis "
         "5 = Verwaltungsgemeinschaft 6 = Gemeinde",
-        f"{_VG250}LON_DEZ · Geografische Länge in Dezimalgrad",
-        f"{_VG250}vg250_sta · Flächen Ebene Staat",
+        "Übersicht der Daten des Geopackage – vg250_sta · Flächen Ebene Staat",
     ]:
         assert row in paragraphs, row
+    assert any(p.endswith(" – LON_DEZ · Geografische Länge in Dezimalgrad") for p in paragraphs)
     text = "\n".join(paragraphs)
     # Its text is indexed as rows only, not again as prose.
     assert text.count("eindeutiger Objektidentifikator") == 1
