@@ -27,7 +27,7 @@ _BARE_ROW_TEXT = re.compile(
 # Sequenzierungs-Plattform" (an identifier, a colon, a short description).
 _LABEL_LINE = re.compile(r"^[A-Z][A-Z0-9_./-]{1,40}: \S.{0,100}$")
 # A line that reads as a title: short, capitalised, no sentence end.
-_TITLE_LINE = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?[A-ZÄÖÜ][^.:;!?()=]{2,58}$")
+_TITLE_LINE = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?(?P<title>[A-ZÄÖÜ][^.:;!?()=]{2,58})$")
 _INTRO_LENGTH = 120
 # How far back a header-less table looks for its label line.
 _LABEL_REACH = 8
@@ -114,7 +114,9 @@ def label_before(blocks: Sequence[Block], page: int | None) -> str | None:
     if label is None and nearby and nearby[0].endswith(":") and len(nearby[0]) <= _INTRO_LENGTH:
         label = nearby[0]
     if label is None:
-        label = next((text for text in nearby if _TITLE_LINE.match(text)), None)
+        title = next((match for text in nearby if (match := _TITLE_LINE.match(text))), None)
+        # Without its section number: "4.1" names no value of the rows (and answers no "wie viele").
+        label = title.group("title") if title else None
     return label or caption_before(blocks)
 
 

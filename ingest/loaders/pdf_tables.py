@@ -31,9 +31,14 @@ from ingest.loaders.common import single_line
 # without one was cut inside a word too long for the cell ("HealthcareSer\r\nvice").
 _WRAP_WITH_SPACE = re.compile(r" \r?\n")
 # Only a short rest is taken for a cut word: "Format\r\nurn:psc" is two lines, "Ser\r\nvice" one word.
-_WORD_CUT = re.compile(r"(?<=[^\W\d_])\r?\n(?=[a-zäöüß]{1,4}(?![\w:]))")
+# A short word of its own ("Geburtsdatum\r\ndes Getesteten") is no rest of a cut word.
+_SHORT_WORDS = "der|die|das|des|dem|den|und|oder|im|in|am|an|zu|zum|zur|bei|mit|von|vom|für|auf|aus|ein|eine|ist|als|wie|bis|nach|the|of|and|to|for|or|is|a|an"
+_WORD_CUT = re.compile(rf"(?<=[^\W\d_])\r?\n(?!(?:{_SHORT_WORDS})\b)(?=[a-zäöüß]{{1,4}}(?![\w:]))")
 # A line that is one word cut at the cell's edge: "LDAP-Eintragst\r\nyp".
-_LONE_WORD_CUT = re.compile(r"(?:^|(?<=\n))([^\s\x02-]*[\x02-]?[^\W\d_]{3,})\r?\n(?=[a-zäöüß]{1,4}(?![\w:]))")
+_LONE_WORD_CUT = re.compile(
+    rf"(?:^|(?<=\n))([^\s\x02-]*[\x02-]?[^\W\d_]{{3,}})\r?\n(?!(?:{_SHORT_WORDS})\b)(?=[a-zäöüß]{{1,4}}(?![\w:]))"
+)
+_LABEL_LENGTH = 60
 _NUMBERED_LINE = re.compile(r"^\d{2,}\b")
 # Font weight from which a glyph counts as bold (400 is regular, 700 bold).
 _BOLD = 600
@@ -242,6 +247,8 @@ def _read_grid(group: list[_Stroke], textpage, glyphs, areas) -> PdfTable | None
     header = bold_first_row(glyphs(), left, right, ys)
     if not header and _shaded(areas, left, right, ys[0], ys[1]) and not _shaded(areas, left, right, ys[1], ys[2]):
         header = True  # a shaded first row over white ones (gematik's "Kürzel | Erläuterung")
+    if header and not all(0 < len(cell) <= _LABEL_LENGTH for cell in rows[0]):
+        header = None  # set off, but no labels: a form's bold first line ("☐ Als Untersuchungsstelle …")
     return PdfTable(rows, left, bottom_y, right, top_y, header)
 
 
