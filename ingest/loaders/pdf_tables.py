@@ -9,9 +9,14 @@ horizontal and two vertical lines (two rows, one column boundary). Rows are the 
 horizontal lines; a column boundary counts in a row only where a vertical stroke crosses that row,
 so merged cells stay whole. Candidates that are not data tables are dropped: fewer than two
 columns or rows with text, or mostly rows with a single filled cell (prose in a box, a form field).
-Whether the first row is a header is decided on the font: a bold first row over a regular body is
-one; a first row set like the body is not (a value list such as the DESH SEQ_TYPE values,
-"ILLUMINA | Illumina is ..."). Without a font signal the rendering falls back to the text's shape.
+Whether the first row is a header is decided on the set: a bold or shaded first row of short
+labels over a regular body is one; a first row set like the body is not (a value list such as the
+DESH SEQ_TYPE values, "ILLUMINA | Illumina is ..."). Without that signal the rendering falls back
+to the text's shape. A band holding several rows without rules between them (a column numbered
+line by line) is read as those rows.
+
+Tables without rules, columns aligned by whitespace, are found on the same page by
+``pdf_columns.aligned_tables`` outside the ruled ones.
 """
 
 from __future__ import annotations
