@@ -19,6 +19,18 @@ CAPTION_SEPARATOR = " – "
 CAPTION_LINE = re.compile(r"^(?:Tabelle|Tab\.|Table)\s*[0-9IVX]+\b", re.IGNORECASE)
 # A rendered row: "Header: value · Header: value", optionally after "Caption – ".
 _ROW_TEXT = re.compile(r"^[^\n]*?[^\s:][^:\n]{0,80}: [^\n]*?" + re.escape(CELL_SEPARATOR) + r"[^\n]{0,80}?\S: ")
+# A row of a table without a header row: "Caption – value · value" (the caption says what they are).
+_BARE_ROW_TEXT = re.compile(
+    r"^[^\n·]{1,200}?\S" + re.escape(CAPTION_SEPARATOR) + r"[^\n]*?\S" + re.escape(CELL_SEPARATOR) + r"\S"
+)
+# A definition line that names what a header-less list below it holds: "SEQ_TYPE: Verwendete
+# Sequenzierungs-Plattform" (an identifier, a colon, a short description).
+_LABEL_LINE = re.compile(r"^[A-Z][A-Z0-9_./-]{1,40}: \S.{0,100}$")
+# A line that reads as a title: short, capitalised, no sentence end.
+_TITLE_LINE = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?(?P<title>[A-ZÄÖÜ][^.:;!?()=]{2,58})$")
+_INTRO_LENGTH = 120
+# How far back a header-less table looks for its label line.
+_LABEL_REACH = 8
 
 
 def table_blocks(
@@ -53,7 +65,7 @@ def row_text(headers: Sequence[str], cells: Sequence[str]) -> str:
 
 def is_row_text(paragraph: str) -> bool:
     """A paragraph that is one rendered table row (the answerer quotes it whole)."""
-    return "\n" not in paragraph and bool(_ROW_TEXT.match(paragraph))
+    return "\n" not in paragraph and bool(_ROW_TEXT.match(paragraph) or _BARE_ROW_TEXT.match(paragraph))
 
 
 def parse_row(paragraph: str) -> tuple[str | None, list[tuple[str, str]]] | None:
@@ -82,6 +94,30 @@ def caption_before(blocks: Sequence[Block]) -> str | None:
     if blocks and blocks[-1].kind == "paragraph" and is_caption(blocks[-1].text):
         return blocks[-1].text
     return next((b.text for b in reversed(blocks) if b.kind == "heading"), None)
+
+
+def label_before(blocks: Sequence[Block], page: int | None) -> str | None:
+    """The caption of a table without a header row: a "Tabelle 2: …" line right before it, else the
+    nearest definition line on its page ("SEQ_TYPE: Verwendete Sequenzierungs-Plattform"), else the
+    heading it stands under. The rows have no column labels, so the caption must name the field."""
+    if blocks and blocks[-1].kind == "paragraph" and is_caption(blocks[-1].text):
+        return blocks[-1].text
+    nearby = []
+    for block in list(reversed(blocks))[:_LABEL_REACH]:
+        if block.page != page or block.kind in ("heading", "row"):
+            break
+        if block.kind == "paragraph":
+            nearby.append(block.text)
+    label = next((text for text in nearby if _LABEL_LINE.match(text)), None)
+    # Else the sentence that introduces the table ("Die Shape-Dateien haben folgenden Dateiaufbau:"),
+    # else the nearest title-like line (a heading the layout did not mark: "Linien", "4.1 SHAPE-Format").
+    if label is None and nearby and nearby[0].endswith(":") and len(nearby[0]) <= _INTRO_LENGTH:
+        label = nearby[0]
+    if label is None:
+        title = next((match for text in nearby if (match := _TITLE_LINE.match(text))), None)
+        # Without its section number: "4.1" names no value of the rows (and answers no "wie viele").
+        label = title.group("title") if title else None
+    return label or caption_before(blocks)
 
 
 def _merged_headers(header_rows: list[list[str]]) -> list[str]:

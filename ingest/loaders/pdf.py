@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError
@@ -36,7 +37,7 @@ from ingest.loaders.pdf_text import PdfLine, read_page_lines
 from ingest.loaders.toc import furniture_lines
 from ingest.model import Block, LoaderError, PageProgress, ParsedDocument
 from ingest.ocr import OcrOptions
-from ingest.tables import CAPTION_LINE, caption_before, is_caption, table_blocks
+from ingest.tables import CAPTION_LINE, caption_before, is_caption, label_before, table_blocks
 
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:seite|page|s\.)\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:von|of|/)\s*\d{1,4})?$", re.IGNORECASE
@@ -48,6 +49,17 @@ _EDGE_LINES = 2
 _MAX_PEEL_ROUNDS = 4
 # Marks the end of a page in the walk over its lines and tables.
 _END_OF_PAGE = PdfTable([], 0.0, 0.0, 0.0, 0.0)
+
+
+class _PageTable(NamedTuple):
+    """A table placed on the current page: its first block's index, rows, caption, header rows."""
+
+    start: int
+    rows: list[list[str]]
+    caption: str | None
+    header_rows: int | None
+
+
 _JUNK_TITLES = re.compile(r"^(?:untitled|unbenannt|microsoft word\s*-|dokument\d*$|document\d*$)", re.I)
 
 
@@ -198,7 +210,7 @@ def _pdf_blocks(pages: list[list[PdfLine]]) -> list[Block]:
     sizes = heading_sizes(all_lines, body_font_size(all_lines))
     blocks: list[Block] = []
     headers = TableHeaders()
-    tables: list[tuple[int, list[list[str]], str | None]] = []  # this page's: first block, rows, caption
+    tables: list[_PageTable] = []  # this page's
     for page_number, page in enumerate(pages, start=1):
         # As wide as the page's text without tables, however its tables cut it up.
         width = wrap_width(
@@ -213,26 +225,37 @@ def _pdf_blocks(pages: list[list[PdfLine]]) -> list[Block]:
                 blocks, _segment_blocks(segment, page_number, blocks, sizes, width)
             )
             if line.table is not _END_OF_PAGE:
-                # A table that opens a page right after one that closed the page before runs on.
-                at_top = not any(block.page == page_number for block in blocks)
-                rows = headers.rows(
-                    line.table.rows, continued=at_top and bool(blocks) and blocks[-1].kind == "row"
-                )
-                caption = headers.caption if headers.continued else caption_before(blocks)
-                headers.caption = caption
-                tables.append((len(blocks), rows, caption))
-                blocks += [replace(b, page=page_number) for b in table_blocks(rows, caption=caption)]
+                blocks = _add_table(blocks, line.table, headers, tables, page_number)
             segment = []
         blocks = _captions_below(blocks, tables, page_number)
     return blocks
 
 
-def _captions_below(
-    blocks: list[Block], tables: list[tuple[int, list[list[str]], str | None]], page: int
+def _add_table(
+    blocks: list[Block], table: PdfTable, headers: TableHeaders, tables: list[_PageTable], page_number: int
 ) -> list[Block]:
+    # A table that opens a page right after one that closed the page before runs on.
+    at_top = not any(block.page == page_number for block in blocks)
+    rows, header_rows, cut_row = headers.rows(
+        table, continued=at_top and bool(blocks) and blocks[-1].kind == "row"
+    )
+    if headers.continued:
+        caption = headers.caption
+    else:
+        caption = caption_before(blocks) if header_rows != 0 else label_before(blocks, page_number)
+    headers.caption = caption
+    new = [replace(b, page=page_number) for b in table_blocks(rows, caption=caption, header_rows=header_rows)]
+    if cut_row and new:  # the row the page break cut, whole, replaces its first part
+        new[0] = replace(new[0], page=blocks[-1].page, page_end=page_number)
+        blocks = blocks[:-1]
+    tables.append(_PageTable(len(blocks), rows, caption, header_rows))
+    return blocks + new
+
+
+def _captions_below(blocks: list[Block], tables: list[_PageTable], page: int) -> list[Block]:
     """A table without a "Tabelle N" line above it takes one set below it on its page ("Tab. 1 | …",
     as the Epidemiologisches Bulletin does)."""
-    for start, rows, caption in tables:
+    for start, rows, caption, header_rows in tables:
         if caption and CAPTION_LINE.match(caption):
             continue
         below = next(
@@ -240,7 +263,9 @@ def _captions_below(
             None,
         )
         if below is not None:
-            renamed = [replace(b, page=page) for b in table_blocks(rows, caption=below.text)]
+            renamed = [
+                replace(b, page=page) for b in table_blocks(rows, caption=below.text, header_rows=header_rows)
+            ]
             blocks = [*blocks[:start], *renamed, *blocks[start + len(renamed) :]]
     tables.clear()
     return blocks

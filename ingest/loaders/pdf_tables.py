@@ -9,17 +9,44 @@ horizontal and two vertical lines (two rows, one column boundary). Rows are the 
 horizontal lines; a column boundary counts in a row only where a vertical stroke crosses that row,
 so merged cells stay whole. Candidates that are not data tables are dropped: fewer than two
 columns or rows with text, or mostly rows with a single filled cell (prose in a box, a form field).
-Tables without rules (columns aligned by spaces) are not recognised.
+Whether the first row is a header is decided on the set: a bold or shaded first row of short
+labels over a regular body is one; a first row set like the body is not (a value list such as the
+DESH SEQ_TYPE values, "ILLUMINA | Illumina is ..."). Without that signal the rendering falls back
+to the text's shape. A band holding several rows without rules between them (a column numbered
+line by line) is read as those rows.
+
+Tables without rules, columns aligned by whitespace, are found on the same page by
+``pdf_columns.aligned_tables`` outside the ruled ones.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
 
 from ingest.loaders.common import single_line
 
+# Word ends a wrapped line with its space ("HBA und \r\nSMC-B"); a line that ends in a letter
+# without one was cut inside a word too long for the cell ("HealthcareSer\r\nvice").
+_WRAP_WITH_SPACE = re.compile(r" \r?\n")
+# Only a short rest is taken for a cut word: "Format\r\nurn:psc" is two lines, "Ser\r\nvice" one word.
+# A short word of its own ("Geburtsdatum\r\ndes Getesteten") is no rest of a cut word.
+_SHORT_WORDS = "der|die|das|des|dem|den|und|oder|im|in|am|an|zu|zum|zur|bei|mit|von|vom|für|auf|aus|ein|eine|ist|als|wie|bis|nach|the|of|and|to|for|or|is|a|an"
+_WORD_CUT = re.compile(rf"(?<=[^\W\d_])\r?\n(?!(?:{_SHORT_WORDS})\b)(?=[a-zäöüß]{{1,4}}(?![\w:]))")
+# A line that is one word cut at the cell's edge: "LDAP-Eintragst\r\nyp".
+_LONE_WORD_CUT = re.compile(
+    rf"(?:^|(?<=\n))([^\s\x02-]*[\x02-]?[^\W\d_]{{3,}})\r?\n(?!(?:{_SHORT_WORDS})\b)(?=[a-zäöüß]{{1,4}}(?![\w:]))"
+)
+_LABEL_LENGTH = 60
+_NUMBERED_LINE = re.compile(r"^\d{2,}\b")
+# Font weight from which a glyph counts as bold (400 is regular, 700 bold).
+_BOLD = 600
 _LINE_END_HYPHEN = re.compile(r"\x02\s*(?=(\w))")
 # A narrow cell may put the hyphen of a broken word at the start of the next line: "Feldeigen\n- schaft".
 _HYPHEN_ON_NEXT_LINE = re.compile(r"(?<=[^\W\d_])\n- ?([a-zäöüß])")
@@ -33,6 +60,9 @@ _MIN_CELL = 4.0
 _REACH = 6.0
 
 
+Glyphs = Callable[[], tuple[np.ndarray, np.ndarray]]
+
+
 @dataclass(frozen=True)
 class PdfTable:
     """Cell texts row by row (top first) and the table's box in PDF units (y grows upwards)."""
@@ -42,6 +72,7 @@ class PdfTable:
     bottom: float
     right: float
     top: float
+    header: bool | None = None  # the first row is a header (True), data (False), or unknown (None)
 
     def holds(self, x: float, y: float) -> bool:
         return (
@@ -53,20 +84,36 @@ class TableHeaders:
     """The header row of the last table, for a table that runs over a page break.
 
     Word repeats the header row on the next page only when asked to; without it the continued
-    part's first data row would be taken for its header.
+    part's first data row would be taken for its header. A continued part whose first row has an
+    empty first cell is the rest of the row the page break cut (gematik Tabelle 1 and 3).
     """
 
     def __init__(self) -> None:
         self.header: list[str] = []
+        self.has_header = True
         self.caption: str | None = None
         self.continued = False
+        self.last_row: list[str] = []
 
-    def rows(self, rows: list[list[str]], *, continued: bool) -> list[list[str]]:
-        self.continued = continued and len(rows[0]) == len(self.header) and rows[0] != self.header
+    def rows(self, table: PdfTable, *, continued: bool) -> tuple[list[list[str]], int | None, bool]:
+        """The rows to render, how many of them are header rows (None: let the text decide) and
+        whether the first of the data rows completes the previous page's last row."""
+        rows = table.rows
+        same_width = len(rows[0]) == len(self.header or self.last_row)
+        self.continued = continued and same_width and rows[0] != self.header
         if self.continued:
-            return [self.header, *rows]
-        self.header = rows[0]
-        return rows
+            cut_row = not rows[0][0] and bool(self.last_row) and len(self.last_row) == len(rows[0])
+            if cut_row:
+                joined = [" ".join(filter(None, pair)) for pair in zip(self.last_row, rows[0], strict=True)]
+                rows = [joined, *rows[1:]]
+            self.last_row = rows[-1]
+            if not self.has_header:
+                return rows, 0, cut_row
+            return [self.header, *rows], 1, cut_row
+        self.has_header = table.header is not False
+        self.header = rows[0] if self.has_header else []
+        self.last_row = rows[-1]
+        return rows, (None if table.header is None else int(table.header)), False
 
 
 @dataclass(frozen=True)
@@ -102,22 +149,28 @@ def find_tables(data: bytes, pages: set[int] | None = None) -> dict[int, list[Pd
 
 
 def _page_tables(page) -> list[PdfTable]:
-    strokes = _strokes(page)
-    if sum(s.horizontal for s in strokes) < 3 or sum(not s.horizontal for s in strokes) < 2:
-        return []  # the cheap test: most pages end here without reading any text
+    from ingest.loaders.pdf_columns import aligned_tables
+
+    strokes, areas = _strokes(page)
     textpage = page.get_textpage()
+    runs = functools.cache(lambda: text_runs(textpage))
+    glyphs = functools.cache(lambda: _glyphs(textpage, runs()))  # read once, and only for a table found
     tables = []
-    for group in _grids(strokes):
-        table = _read_grid(group, textpage)
-        if table is not None:
-            tables.append(table)
+    # The cheap test: a page with fewer strokes than a grid needs has no ruled table.
+    if sum(s.horizontal for s in strokes) >= 3 and sum(not s.horizontal for s in strokes) >= 2:
+        for group in _grids(strokes):
+            table = _read_grid(group, textpage, glyphs, areas)
+            if table is not None:
+                tables.append(table)
+    tables += aligned_tables(textpage, runs(), glyphs, tables)
     return sorted(tables, key=lambda table: -table.top)
 
 
-def _strokes(page) -> list[_Stroke]:
+def _strokes(page) -> tuple[list[_Stroke], list[tuple[float, float, float, float]]]:
+    """Thin strokes (rules), and the boxes of wider paths (cell shading, frames)."""
     import pypdfium2.raw as pdfium_c
 
-    strokes = []
+    strokes, areas = [], []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
         left, bottom, right, top = obj.get_bounds()
         width, height = right - left, top - bottom
@@ -125,7 +178,9 @@ def _strokes(page) -> list[_Stroke]:
             strokes.append(_Stroke(True, (top + bottom) / 2, left, right))
         elif width <= _THIN and height >= _MIN_LENGTH:
             strokes.append(_Stroke(False, (left + right) / 2, bottom, top))
-    return strokes
+        elif width >= _MIN_LENGTH and height >= _MIN_LENGTH:
+            areas.append((left, bottom, right, top))
+    return strokes, areas
 
 
 def _touch(a: _Stroke, b: _Stroke) -> bool:
@@ -164,7 +219,7 @@ def _positions(values: list[float]) -> list[float]:
     return merged
 
 
-def _read_grid(group: list[_Stroke], textpage) -> PdfTable | None:
+def _read_grid(group: list[_Stroke], textpage, glyphs, areas) -> PdfTable | None:
     horizontals = [s for s in group if s.horizontal]
     verticals = [s for s in group if not s.horizontal]
     ys = _positions([s.at for s in horizontals])[::-1]  # top first
@@ -183,23 +238,110 @@ def _read_grid(group: list[_Stroke], textpage) -> PdfTable | None:
             if any(abs(v.at - x) <= _MIN_CELL and v.start <= middle <= v.end for v in verticals)
         ]
         edges = [xs[0], *inner, xs[-1]]
-        cells = [_cell_text(textpage, a, bottom, b, top) for a, b in itertools.pairwise(edges)]
-        # Merged cells fill the columns they span with "" so that every row has one cell per column.
-        row = []
-        for (a, b), text in zip(itertools.pairwise(edges), cells, strict=True):
-            row += [text] + [""] * sum(1 for x in xs[1:-1] if a < x < b)
-        rows.append(row)
+        texts = [_raw_cell_text(textpage, a, bottom, b, top) for a, b in itertools.pairwise(edges)]
+        for cells in _stacked_rows(texts):
+            # Merged cells fill the columns they span with "" so that every row has one cell per column.
+            row = []
+            for (a, b), text in zip(itertools.pairwise(edges), cells, strict=True):
+                row += [text] + [""] * sum(1 for x in xs[1:-1] if a < x < b)
+            rows.append(row)
     rows = _drop_empty_columns([row for row in rows if any(row)])
     if not _is_data_table(rows):
         return None
     bottom_y, top_y = ys[-1], ys[0]
-    return PdfTable(rows, left, bottom_y, right, top_y)
+    header = bold_first_row(glyphs(), left, right, ys)
+    if not header and _shaded(areas, left, right, ys[0], ys[1]) and not _shaded(areas, left, right, ys[1], ys[2]):
+        header = True  # a shaded first row over white ones (gematik's "Kürzel | Erläuterung")
+    if header and not all(0 < len(cell) <= _LABEL_LENGTH for cell in rows[0]):
+        header = None  # set off, but no labels: a form's bold first line ("☐ Als Untersuchungsstelle …")
+    return PdfTable(rows, left, bottom_y, right, top_y, header)
 
 
-def _cell_text(textpage, left: float, bottom: float, right: float, top: float) -> str:
+def _shaded(areas, left: float, right: float, top: float, bottom: float) -> bool:
+    """Is the band between ``top`` and ``bottom`` filled over most of the table's width?"""
+    middle = (top + bottom) / 2
+    covered = sum(
+        min(r, right) - max(a_left, left)
+        for a_left, a_bottom, r, a_top in areas
+        if a_bottom <= middle <= a_top and a_top - a_bottom <= (top - bottom) + 2 * _MIN_CELL
+    )
+    return covered >= 0.5 * (right - left)
+
+
+def bold_first_row(glyphs: tuple[np.ndarray, np.ndarray], left: float, right: float, ys: list[float]) -> bool | None:
+    """Is the first band (between ``ys[0]`` and ``ys[1]``, top first) set bold over a regular body
+    (down to ``ys[-1]``)? None when the glyphs say nothing."""
+    boxes, weights = glyphs
+    if not len(weights):
+        return None
+    x = (boxes[:, 0] + boxes[:, 2]) / 2
+    y = (boxes[:, 1] + boxes[:, 3]) / 2
+    inside = (x >= left) & (x <= right) & (weights > 0)
+    first = inside & (y <= ys[0]) & (y >= ys[1])
+    body = inside & (y < ys[1]) & (y >= ys[-1])
+    if not first.any() or not body.any():
+        return None
+    bold_first = float((weights[first] >= _BOLD).mean())
+    bold_body = float((weights[body] >= _BOLD).mean())
+    if bold_first >= 0.6 and bold_body < 0.3:
+        return True
+    if bold_first < 0.3 and bold_body < 0.3:
+        return False  # the first row looks like the rows below it: data, not labels
+    return None
+
+
+def text_runs(textpage) -> np.ndarray:
+    """(left, bottom, right, top) of every run of text pdfium reports on the page: one per stretch
+    of glyphs on a line in one font, split where a wide gap lies between them."""
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    count = max(pdfium_c.FPDFText_CountRects(raw, 0, -1), 0)
+    runs = np.zeros((count, 4))
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(value) for value in (left, top, right, bottom)]
+    for index in range(count):
+        pdfium_c.FPDFText_GetRect(raw, index, *refs)
+        runs[index] = (left.value, bottom.value, right.value, top.value)
+    return runs
+
+
+def _glyphs(textpage, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The runs and the font weight of each (that of the glyph at its middle; -1 when none is)."""
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    weights = np.full(len(runs), -1.0)
+    for index, (left, bottom, right, top) in enumerate(runs):
+        char = pdfium_c.FPDFText_GetCharIndexAtPos(raw, (left + right) / 2, (bottom + top) / 2, 1.0, 1.0)
+        if char >= 0:
+            weights[index] = pdfium_c.FPDFText_GetFontWeight(raw, char)
+    return runs, weights
+
+
+def _raw_cell_text(textpage, left: float, bottom: float, right: float, top: float) -> str:
     if right - left < _MIN_CELL or top - bottom < _MIN_CELL:
         return ""
-    text = textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top)
+    return textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top).strip()
+
+
+def _stacked_rows(texts: list[str]) -> list[list[str]]:
+    """The cells of one band between two rules, as one row or, where the band holds several rows
+    without rules between them, as those rows (BKG: "42 / 43 / 42 / 43" beside "Kreis / Landkreis /
+    ..."). The evidence: a column whose every line starts with a number, as many lines as the
+    tallest cell; a cell of wrapped text does not start each line with one."""
+    lines = [text.splitlines() if text else [] for text in texts]
+    count = max((len(cell) for cell in lines), default=0)
+    numbered = any(
+        len(cell) == count and all(_NUMBERED_LINE.match(line) for line in cell) for cell in lines
+    )
+    if count < 2 or not numbered:
+        return [[_clean_cell(text) for text in texts]]
+    return [[_clean_cell(cell[index]) if index < len(cell) else "" for cell in lines] for index in range(count)]
+
+
+def _clean_cell(text: str) -> str:
+    text = _WORD_CUT.sub("", text) if _WRAP_WITH_SPACE.search(text) else _LONE_WORD_CUT.sub(r"\1", text)
     # pdfium marks a hyphen at a line end with U+0002: "Hin\x02weise", "Feld\x02Nr.".
     text = _LINE_END_HYPHEN.sub(lambda m: "-" if m.group(1).isupper() else "", text)
     text = _HYPHEN_ON_NEXT_LINE.sub(r"\1", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -119,3 +119,19 @@ def test_an_enumeration_cut_by_a_chunk_boundary_is_quoted_whole(realdocs):
     assert text.index("Folgende Personen haben mit erhöhter Priorität") < text.index("d) die als Wahlhelfer tätig sind")
     assert "9. sonstige Personen" in text and "Lebensmitteleinzelhandel" in text, text
     assert [c.legal for c in answer.citations[:2]] == ["§ 4 Abs. 1", "§ 4 Abs. 1 Nr. 4 Buchst. c"]
+
+
+def test_a_value_list_without_header_is_found_by_its_field_name(realdocs):
+    # DESH page 4: the SEQ_TYPE value set is a table without header row; its rows are named by the
+    # field ("SEQ_TYPE: Verwendete Sequenzierungs-Plattform – ILLUMINA · Illumina is …").
+    question = "Welche Sequenzierplattformen können im DESH-Feld SEQ_TYPE angegeben werden?"
+    retrieval = realdocs.retrieval.retrieve(question, 5)
+    top = [passage.chunk.text for passage in retrieval.passages]
+    assert any("SEQ_TYPE: Verwendete Sequenzierungs-Plattform – ILLUMINA · " in text for text in top), top
+    answer = realdocs.chat.ask(question)
+    assert answer.answered, answer.answer
+    # The answer quotes rows of the value set (which ones is the answerer's choice), never a value as a label.
+    assert "SEQ_TYPE: Verwendete Sequenzierungs-Plattform – " in answer.answer, answer.answer
+    platforms = ("LS454", "ILLUMINA", "PACBIO_SMRT", "ION_TORRENT", "CAPILLARY", "OXFORD_NANOPORE", "BGISEQ", "DNBSEQ")
+    assert any(platform in answer.answer for platform in platforms), answer.answer
+    assert "LS454: " not in answer.answer

@@ -20,6 +20,8 @@ from assistant.services.document_input import chunk_document
 from ingest.chunking import Chunk
 from ingest.legal import parse_label, position_in
 from ingest.loaders import parse_document
+from ingest.loaders.pdf_tables import find_tables
+from ingest.tables import is_row_text, parse_row
 from tests.conftest import PROJECT_DIR, SHARED_DIR, make_settings
 
 pytestmark = pytest.mark.slow
@@ -248,7 +250,7 @@ TABLE_ROWS = {
         "Feldeigenschaft: numerisch · Inhalt/Erläuterung: Postleitzahl des Getesteten",
     ],
     "gematik_gemspec_vzd_fhir_directory_v1.0.0.pdf": [
-        "Tabelle 3: VZD-FHIR-Directory_Mapping_LDAP_to_FHIR – LDAP-Eintragst yp: HBA und SMC-B · "
+        "Tabelle 3: VZD-FHIR-Directory_Mapping_LDAP_to_FHIR – LDAP-Eintragstyp: HBA und SMC-B · "
         "LDAP-Attribut: displayName · FHIR-Ressource: TIPractitioner TIOrganization · FHIR-Element: name = displayName",
     ],
 }
@@ -276,3 +278,95 @@ def test_a_tables_text_is_indexed_as_rows_only_not_again_as_prose(chunks_of):
 def test_a_table_row_keeps_the_page_it_is_printed_on(chunks_of):
     chunk = _containing(chunks_of("kbv_vorgaben_corsurv_2021.pdf"), "Feld-Nr.: 10 · Feld: Postleitzahl")
     assert chunk.page == 13
+
+
+_SEQ_TYPE = "SEQ_TYPE: Verwendete Sequenzierungs-Plattform – "
+
+
+def test_a_value_list_without_header_row_keeps_its_values_as_values_under_its_field_name(chunks_of):
+    # DESH sets the SEQ_TYPE value set as a ruled table whose first row is data, in the body's font:
+    # "LS454" is a value, not the label of the column, and the rows are named by the field line.
+    paragraphs = _paragraphs(chunks_of("rki_desh_anleitung_sequenzdaten_2021.pdf"))
+    for row in [
+        f"{_SEQ_TYPE}LS454 · 454 technology use 1-color sequential flows",
+        f"{_SEQ_TYPE}ILLUMINA · Illumina is 4-channel flowgram with 1-to-1 mapping between basecalls and flows",
+        f"{_SEQ_TYPE}OXFORD_NANOPORE · Oxford Nanopore platform type. nanopore-based electronic single molecule "
+        "analysis.",
+        "SAMPLE_TYPE: Art der Probe – s001 · Upper respiratory swab sample (specimen)",
+    ]:
+        assert row in paragraphs
+    text = "\n".join(paragraphs)
+    assert "LS454: " not in text and "s001: " not in text
+
+
+def test_a_header_less_row_reads_back_as_a_table_row_without_labels():
+    row = f"{_SEQ_TYPE}ILLUMINA · Illumina is 4-channel flowgram"
+    assert is_row_text(row)
+    assert parse_row(row) == (
+        "SEQ_TYPE: Verwendete Sequenzierungs-Plattform",
+        [("", "ILLUMINA"), ("", "Illumina is 4-channel flowgram")],
+    )
+
+
+def test_a_cell_over_several_lines_and_a_page_break_is_one_cell_text(chunks_of):
+    chunks = chunks_of("gematik_gemspec_vzd_fhir_directory_v1.0.0.pdf")
+    paragraphs = _paragraphs(chunks)
+    # The LDAP attribute cell runs over five lines, the last one on the next page; the FHIR resource
+    # cell is one word Word cut at the cell's edge ("HealthcareSer" / "vice").
+    assert any(
+        "LDAP-Attribut: specialization Format urn:psc:<OID Codesystem:Code> · FHIR-Ressource: HealthcareService · "
+        in p
+        for p in paragraphs
+    )
+    cut = _containing(chunks, "LDAP-Attribut: specialization Format urn:as:<OID Codesystem:Code> · ")
+    assert cut.page == 17
+    # Tabelle 1: the row of the "Fachanwendung" continues at the top of page 11 without its first cells.
+    row = next(p for p in paragraphs if "Akteur: Fachanwendung" in p)
+    assert row.endswith("Sie sind im Rahmen ihrer Aufgabe berechtigt, die Einträge zu lesen.")
+    assert not [p for p in paragraphs if p.startswith("Tabelle 1: VZD_FHIR_Directory_Akteure_und_Rollen – Beschreibung:")]
+
+
+_VG250 = "Verwaltungsgebiete 1 : 250 000 – "
+
+
+def test_an_unruled_attribute_table_gives_one_row_per_attribute_with_its_whole_description(chunks_of):
+    # BKG VG250 pages 9-20 set attributes and file lists as two columns aligned by whitespace, no rules
+    # and no header row: each row is named by the line above the table that the layout sets as a title.
+    paragraphs = _paragraphs(chunks_of("bkg_vg250_dokumentation_2022.pdf"))
+    for row in [
+        "Allgemeine Objektattribute – OBJID · eindeutiger Objektidentifikator",
+        # A description over two lines is one cell.
+        "Allgemeine Objektattribute – BEGINN · Beginn Lebenszeitintervall Datum, an dem das Objekt in den "
+        "Datensatz eingefügt oder geändert wurde.",
+        "Flächen – ADE · Administrative Ebene Werteübersicht 1 = Staat 2 = Land 3 = Regierungsbezirk 4 = Kreis "
+        "5 = Verwaltungsgemeinschaft 6 = Gemeinde",
+        "Übersicht der Daten des Geopackage – vg250_sta · Flächen Ebene Staat",
+    ]:
+        assert row in paragraphs, row
+    assert any(p.endswith(" – LON_DEZ · Geografische Länge in Dezimalgrad") for p in paragraphs)
+    text = "\n".join(paragraphs)
+    # Its text is indexed as rows only, not again as prose.
+    assert text.count("eindeutiger Objektidentifikator") == 1
+
+
+def test_rows_stacked_in_one_ruled_band_are_rows_of_their_own(chunks_of):
+    # BKG page 12 rules only the header off: the four examples share one band, line by line.
+    paragraphs = _paragraphs(chunks_of("bkg_vg250_dokumentation_2022.pdf"))
+    for row in [
+        f"{_VG250}IBZ: 42 · BEZ: Kreis · GEN: Dithmarschen · NBD: ja · vollständiger Name: Kreis Dithmarschen",
+        f"{_VG250}IBZ: 43 · BEZ: Landkreis · GEN: Prignitz · NBD: ja · vollständiger Name: Landkreis Prignitz",
+        f"{_VG250}ARS gemeindefreies Gebiet: 010609014014 Buchholz (Forstgutsbez.) · ARS Amt: 010605053 Leezen · "
+        "Kreis: Segeberg",
+    ]:
+        assert row in paragraphs, row
+
+
+def test_two_column_prose_contents_pages_and_lists_are_no_table():
+    found = {path.name: find_tables(path.read_bytes()) for path in PDFS}
+    # The bulletin's only table is the ruled one on page 6; its columns of prose and its charts are none.
+    assert set(found["rki_epidbull_2020-17_nowcasting.pdf"]) == {6}
+    # Contents pages (BKG page 2 with page numbers, the CoronaImpfV's section list on page 1) are none.
+    assert 2 not in found["bkg_vg250_dokumentation_2022.pdf"]
+    assert not found["banz_coronaimpfv_2021-04-01.pdf"]
+    # Numbered lists with hanging indents (the Referentenentwurf) are none.
+    assert not found["bmg_coronaimpfv_referentenentwurf_2021-04-01.pdf"]
