@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import gradio as gr
@@ -38,7 +39,7 @@ def build_gaps_tab(container: Container, keys: ApiKeys, language: gr.Radio, tran
         rows = [
             [
                 g["count"],
-                g["last_asked"],
+                _when(g["last_asked"], lang),
                 " | ".join(g["examples"]),
                 g["declined"],
                 g["voted_down"],
@@ -52,6 +53,17 @@ def build_gaps_tab(container: Container, keys: ApiKeys, language: gr.Radio, tran
         return notice, _table(headers, rows), gr.update(value=str(csv_path), visible=True)
 
     load.click(show, [key, language], [message, table, download], api_visibility="private")
+
+
+def _when(iso: str | None, language: str) -> str:
+    """"2026-12-07T19:37:05.123Z" as a reader writes it: "07.12.2026, 19:37 UTC" / "2026-12-07 19:37 UTC"."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso.removesuffix("Z"))
+    except ValueError:
+        return iso
+    return moment.strftime("%d.%m.%Y, %H:%M UTC" if language == "de" else "%Y-%m-%d %H:%M UTC")
 
 
 def _table(headers: list[str], rows: list[list[object]]) -> str:

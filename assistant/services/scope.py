@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.components.answerer.question import find_regions
 from assistant.components.vector_store import ChunkStore
 from assistant.services.documents import DocumentService
 
@@ -103,7 +104,8 @@ class ScopeService:
         a comparison of all documents names them all, a restriction to all restricts nothing)."""
         index = self.index()
         tokens = _tokens(question)
-        named = [n for n in index if _names(n, question, tokens)]
+        lands = asked_lands(question)
+        named = [n for n in index if _names(n, question, tokens, lands)]
         if not named or (len(named) == len(index) and not every):
             return None
         return Scope([n.document_id for n in named], [n.title for n in named])
@@ -185,8 +187,17 @@ class ScopeService:
         return index
 
 
-def _names(entry: Names, question: str, tokens: list[str]) -> bool:
+def asked_lands(question: str) -> set[str]:
+    """The Länder a question names in German or English, by name or adjective ("Bavaria",
+    "bayerische", "North Rhine-Westphalia"), as the keys of ``LAENDER``."""
+    codes = {region.code for region in find_regions(question)}
+    return {land for land, shorts in LAENDER.items() if codes & set(shorts)}
+
+
+def _names(entry: Names, question: str, tokens: list[str], lands: set[str] | None = None) -> bool:
     if _whole_words(entry.title, question):
+        return True
+    if entry.regions & (lands if lands is not None else asked_lands(question)):
         return True
     if any(t in entry.acronyms or (t.endswith("s") and t[:-1] in entry.acronyms) for t in tokens):
         return True

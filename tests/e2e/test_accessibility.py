@@ -63,6 +63,13 @@ def test_every_view_has_no_serious_or_critical_axe_violations(browser, live_serv
     last_answer(page).locator(".sa-source").first.locator("summary").click()
     found[f"chat-with-answer{suffix}"] = blocking(run_axe(page, f"chat-with-answer{suffix}", out))
 
+    # The source viewer that "Im Original ansehen" opens, with the quoted passage marked.
+    with context.expect_page() as opened:
+        last_answer(page).locator(".sa-source").first.get_by_role("link", name="Im Original ansehen").click()
+    viewer = opened.value
+    viewer.locator("h1").first.wait_for()
+    found[f"quelle{suffix}"] = blocking(run_axe(viewer, f"quelle{suffix}", out))
+
     statement = context.new_page()
     assert statement.goto(f"{live_server.url}/barrierefreiheit").status == 200
     found[f"barrierefreiheit{suffix}"] = blocking(run_axe(statement, f"barrierefreiheit{suffix}", out))

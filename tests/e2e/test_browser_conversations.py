@@ -3,6 +3,8 @@ list and continue it; rename it. Screenshot of the list in test-artifacts/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import READER_KEY
@@ -96,6 +98,9 @@ def test_an_answer_voted_down_shows_up_in_the_editors_gap_report(browser, live_s
         page.locator("#sa-gaps-load").click()
         page.locator("#sa-gaps-table").get_by_text(question).first.wait_for()
         page.locator("#sa-gaps-csv").wait_for()
+        # when it was last asked, as a reader writes a date ("07.12.2026, 19:37 UTC"), not ISO 8601
+        cells = page.locator("#sa-gaps-table tbody tr").first.locator("td").all_inner_texts()
+        assert re.fullmatch(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d UTC", cells[1]), cells
         page.screenshot(path=artifacts / "11-was-fehlt.png", full_page=True)
     except Exception:
         page.screenshot(path=artifacts / "failed-was-fehlt.png", full_page=True)

@@ -23,3 +23,13 @@ def test_a_distinctive_title_word_followed_by_another_name_names_something_else(
     assert names(church, "Wie viele Mitglieder hat die Kirche laut United Methodist?")
     ulm = Names("ulm", "Strategie der Ulmer Universitätsmedizin", words={"ulmer"})
     assert names(ulm, "Was steht in der Ulmer Strategie zur Pflege?")
+
+
+def test_a_land_is_named_in_english_or_as_an_adjective_too():
+    bavarian = Names("by", "Krankenhausstrategie", regions={"Bayern"})
+    saxon_anhalt = Names("st", "Landesstrategie", regions={"Sachsen-Anhalt"})
+
+    for question in ("What does Bavaria plan for hospitals?", "Was plant die bayerische Staatsregierung?"):
+        assert names(bavarian, question), question
+    assert names(saxon_anhalt, "What is the strategy of Saxony-Anhalt?")
+    assert not names(saxon_anhalt, "What is the strategy of Saxony?")

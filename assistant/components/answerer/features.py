@@ -370,9 +370,9 @@ _WORD_OF_LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
 def _says_something(text: str) -> bool:
-    """At least three words: a chart's axis label ("16.03.") or a lone figure is no statement,
-    even where it carries a date or a number of the asked type."""
-    return len(_WORD_OF_LETTERS.findall(text)) >= 3
+    """At least two words: a chart's axis label ("16.03.") or a lone figure is no statement, even
+    where it carries a date or a number of the asked type; "Er starb 1943." is one."""
+    return len(_WORD_OF_LETTERS.findall(text)) >= 2
 
 
 def _in_asked_law(analysis: QuestionAnalysis, units: list[Unit], passages: list[Passage]) -> np.ndarray:
