@@ -70,6 +70,7 @@ _KIND = re.compile(
     r"(strategie|verordnung|konzept|bericht|papier|anleitung|gesetz|leitfaden|spezifikation|dokumentation|"
     r"bulletin|entwurf|richtlinie|programm)(?:s|es|en|n)?$", re.I
 )
+_OPENING_KINDS = 200  # characters of a document's opening read for what kind of document it is
 _STOP = {"und", "oder", "der", "die", "das", "des", "dem", "den", "für", "von", "vom", "zur", "zum", "mit", "auf", "in", "im", "an", "zu", "the", "and", "of"}
 _ACRONYM = re.compile(r"\b(?=\w*[A-ZÄÖÜ]\w*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü][\wÄÖÜäöü]{1,14}\b")
 _BRACKETED = re.compile(r"\(([A-ZÄÖÜ][\wÄÖÜäöü-]{1,14})\)")
@@ -149,6 +150,7 @@ class ScopeService:
     def _build(self) -> list[Names]:
         documents = self.documents.list_documents()
         openings: dict[str, str] = {}
+        headings: dict[str, str] = {}
         vocabulary: dict[str, set[str]] = {}
         for ids, texts, metas in self.store.iter_live_chunks():
             for _, text, meta in zip(ids, texts, metas, strict=True):
@@ -157,6 +159,7 @@ class ScopeService:
                 vocabulary.setdefault(doc, set()).update(w.lower() for w in _tokens(text))
                 if int(meta.get("position", 0)) == 0:
                     openings[doc] = text[:600]
+                    headings[doc] = str(meta.get("section") or "")
         title_words = Counter(w for d in documents for w in {x.lower() for x in _WORD.findall(d.title)})
         used_by = Counter(w for words in vocabulary.values() for w in words)  # documents using each word
         index = []
@@ -182,7 +185,10 @@ class ScopeService:
                 if len(w) >= 4 and w.lower() not in _STOP and not _DOCUMENT_NOUNS.match(w) and title_words[w.lower()] == 1
                 and used_by[w.lower()] - (w.lower() in own) == 0
             }
-            entry.kinds = _kinds_in(d.title)
+            # A title taken from a PDF may be the publisher ("Bundesministerium für Gesundheit"): the
+            # document's first heading and lines say what it is too ("Verordnung zum Anspruch auf …").
+            first_lines = f"{headings.get(d.id, '')}\n{opening}"[:_OPENING_KINDS]
+            entry.kinds = _kinds_in(d.title) | _kinds_in(first_lines)
             index.append(entry)
         return index
 

@@ -42,3 +42,16 @@ def test_table_row_with_its_headers_is_one_unit_even_with_a_period_inside():
     row = "Tabelle 2 – Förderbereich: Notfallversorgung. Rettungsdienst · Anteil: 10 Prozent"
     units = passage_units(f"Die Mittel verteilen sich wie folgt.\n\n{row}", 0)
     assert [u.text for u in units] == ["Die Mittel verteilen sich wie folgt.", row]
+
+
+def test_a_short_paragraph_announced_by_a_colon_belongs_to_the_announcing_sentence():
+    text = (
+        "Die nachstehende Upgrade-Reihenfolge ist realisierbar:\n\nAS und FdV > Konnektor > PS\n\n"
+        "Das Aktensystem wird rechtzeitig aktualisiert. Danach folgt der Konnektor."
+    )
+    units = passage_units(text, 0)
+
+    assert units[0].text == "Die nachstehende Upgrade-Reihenfolge ist realisierbar:\nAS und FdV > Konnektor > PS"
+    assert units[0].lead_in and units[0].highlights == ("Die nachstehende Upgrade-Reihenfolge ist realisierbar:", "AS und FdV > Konnektor > PS")
+    # a sentence without the colon keeps its paragraph to itself
+    assert [u.text for u in units[1:]] == ["Das Aktensystem wird rechtzeitig aktualisiert.", "Danach folgt der Konnektor."]

@@ -45,6 +45,12 @@ def passage_units(text: str, passage_index: int) -> list[Unit]:
         if is_row_text(paragraph):  # a table row with its headers: one statement, quoted whole
             units.append(Unit(paragraph, passage_index, len(units), (paragraph,)))
             continue
+        if units and _announces(units[-1]) and len(paragraph) <= _ANNOUNCED_MAX and "\n" not in paragraph.strip():
+            # "… ist durch organisatorische Rahmenbedingungen realisierbar:" + "AS und FdV > Konnektor > PS":
+            # what a colon announces is part of the statement, even as a paragraph of its own.
+            lead = units.pop()
+            units.append(Unit(f"{lead.text}\n{paragraph.strip()}", passage_index, lead.order, (*lead.highlights, paragraph.strip()), lead_in=True))
+            continue
         lines = paragraph.split("\n")
         list_start = _list_start(lines)
         prose = "\n".join(lines[:list_start])
@@ -59,6 +65,14 @@ def passage_units(text: str, passage_index: int) -> list[Unit]:
             highlights = ((intro,) if intro else ()) + tuple(items)
             units.append(Unit(text_, passage_index, len(units), highlights, lead_in=intro is not None))
     return units
+
+
+# A paragraph this short after a sentence ending in ":" is what the sentence announces.
+_ANNOUNCED_MAX = 300
+
+
+def _announces(unit: Unit) -> bool:
+    return not unit.is_list and unit.text.rstrip().endswith(":")
 
 
 def _list_start(lines: list[str]) -> int:
