@@ -37,6 +37,10 @@ from assistant.components.answerer.question import (
         ("Welche Kosten erwartet der Entwurf für den Bund?", "amount"),
         ("Welche Kosten sind von der Erstattung ausgeschlossen?", "other"),  # which costs: a list
         ("Welche Ausgaben werden gefördert?", "other"),
+        # what someone is paid is an amount of money, not a count
+        ("Wie viel erhält eine Arztpraxis je Impfung?", "amount"),
+        ("How much do pharmacies get per vial?", "amount"),
+        ("How much time do the states get?", "number"),
     ],
 )
 def test_answer_type_follows_the_question_word(question, expected):

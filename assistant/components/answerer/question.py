@@ -70,6 +70,9 @@ _LIGHT_VERBS = frozenset(
 _KINDS_OF_COSTS = re.compile(r"\bwelche[nrs]?\s+(?:\w+\s+)?(?:kosten|ausgaben)\s+(?:sind|werden|können|gelten|zählen|gehören)\b", re.I)
 _AMOUNT_Q = re.compile(
     r"\b(wie\s?viel\w*\s+(?:geld|euro|mittel|millionen|milliarden)|wie\s+teuer|welche[nrs]?\s+(?:betrag|summe|höhe)"
+    # "Wie viel erhält eine Arztpraxis …?", "How much do pharmacies get …?": what someone is paid
+    r"|wie\s?viel\s+(?:erhält|erhalten|bekommt|bekommen|kostet|kosten|zahlt|zahlen|verdient|verdienen)\b"
+    r"|how\s+much\s+(?:do|does|did|will)\s+(?:\w+\s+){1,4}?(?:get|receive|pay|earn|cost)\b"
     r"|wie\s+hoch\s+(?:ist|sind|war|waren|wird|werden|fällt|fallen)?\s*(?:\w+\s+){0,3}?"
     r"(?:budget\w*|etat\w*|förder\w*|kosten|betrag\w*|summe\w*|mittel|finanz\w*|zuschu\w*|zuwendung\w*|investition\w*|"
     r"ausgaben|haushalt\w*|bußgeld\w*|geldbuße\w*|geldstrafe\w*|strafe\w*|gebühr\w*|vergütung\w*|pauschale\w*|preis\w*)"
