@@ -84,7 +84,7 @@ class Names:
     acronyms: set[str] = field(default_factory=set)
     regions: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)  # distinctive title words, lower case
-    kinds: set[str] = field(default_factory=set)  # what the title says the document is: "verordnung", "entwurf"
+    kinds: set[str] = field(default_factory=set)  # what its title or first lines say it is: "verordnung", "entwurf"
 
 
 @dataclass(frozen=True)
