@@ -82,7 +82,8 @@ class RetrievalService:
         else:
             w = self.fusion.dense_weight
             fused = w * _min_max(dense) + (1.0 - w) * _min_max(lexical)
-        order = _with_pinned(np.argsort(-fused, kind="stable"), [ids.index(i) for i in at_law if i in candidates], k)
+        row = {chunk_id: r for r, chunk_id in enumerate(ids)}
+        order = _with_pinned(np.argsort(-fused, kind="stable"), [row[i] for i in at_law if i in row], k)
         shown = _min_max(fused) if mode == "lexical" else fused
         passages = [
             Passage(chunk=candidates[ids[i]], score=float(shown[i]), dense=float(dense[i]), lexical=float(lexical[i]))

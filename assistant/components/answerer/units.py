@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.retrieval_types import Passage
+from ingest.legal import parse_label
 from ingest.model import ITEM_ENUMERATOR
 from ingest.sentences import sentence_spans
 from ingest.tables import is_row_text
@@ -110,7 +111,8 @@ def continuing_items(passage: Passage, following: Passage) -> list[str]:
 
 
 def _section_of(passage: Passage, key: str) -> str:
-    value = str(passage.metadata.get(key) or "")
-    if key == "legal":
-        return value.split(" Abs.")[0]  # "§ 4 Abs. 1 Nr. 4" and "§ 4 Abs. 1 Buchst. c": both § 4
-    return value
+    value = passage.metadata.get(key)
+    if key == "legal":  # "§ 4 Abs. 1 Nr. 4" and "§ 4 Abs. 1 Buchst. c": both § 4
+        position = parse_label(value if isinstance(value, str) else None)
+        return position.section if position else ""
+    return str(value or "")
