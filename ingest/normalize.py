@@ -132,6 +132,13 @@ def _binary_error() -> LoaderError:
 # Invisible characters that only break words apart for search: soft hyphen, zero-width space,
 # zero-width (non-)joiner, word joiner, BOM used as zero-width no-break space.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without soft hyphens and zero-width characters: documents, questions ("In welchem
+    \u200b\u200bJahr …", pasted from the web) and search tokens all lose them the same way."""
+    return _INVISIBLE.sub("", text)
+
 # NBSP, narrow NBSP, en/em/thin spaces, ideographic space, tab and friends.
 _SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE_BREAKS = re.compile("\r\n|\r|\v|\u2028|\x85")
@@ -155,7 +162,7 @@ def normalize_text(text: str) -> str:
     Leading indentation survives because Markdown nesting and bullet detection read it.
     """
     text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
+    text = without_invisible(text)
     text = _SPACES.sub(" ", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _PARAGRAPH_BREAKS.sub("\n\n", text)

@@ -27,9 +27,13 @@ _ORDINAL_NOUNS = frozenset(
     januar februar märz april mai juni juli august september oktober november dezember
     jan feb mär apr jun jul aug sep sept okt nov dez
     january february march may june july october december
-    quartal jahrhundert jahrtausend
     """.split()
 )
+# Nouns that follow an ordinal in any case form ("des 18. Jahrhunderts", "im 2. Quartals-").
+_ORDINAL_STEMS = ("jahrhundert", "jahrtausend", "quartal", "lebensjahr", "kalenderwoche", "wahlperiode")
+# An article or a contracted preposition before a short number makes it an ordinal ("der 18.
+# Präsident", "zum 3. Mal"); a year ends sentences often ("seit 2004. Die …"), so only up to 3 digits.
+_ORDINAL_ARTICLES = frozenset("der die das des dem den am im vom zum zur beim ihr ihre ihres ihrem sein seine seines seinem".split())
 
 _OPENERS = "„“‚‘\"'»«([{"
 # Sentence-final punctuation with any closing quotes/brackets, then whitespace; the character
@@ -105,5 +109,21 @@ def _is_abbreviation_period(text: str, period: int, next_word_start: int) -> boo
         return True
     if _DIGITS.fullmatch(token):
         next_word = _WORD_AFTER.match(text, next_word_start)
-        return next_word is not None and next_word.group().lower() in _ORDINAL_NOUNS
+        if next_word is None:
+            return False
+        word = next_word.group().lower()
+        if word in _ORDINAL_NOUNS or word.startswith(_ORDINAL_STEMS):
+            return True
+        return len(token) <= 3 and _word_before(text, token_match.start()) in _ORDINAL_ARTICLES
     return False
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word before the token starting at ``start`` (across the whitespace between them)."""
+    end = start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end == start:
+        return ""
+    match = _TOKEN_BEFORE.search(text, max(0, end - _TOKEN_WINDOW), end)
+    return match.group().lstrip(_OPENERS).lower() if match else ""

@@ -29,6 +29,7 @@ from assistant.services.retrieval import Retrieval, RetrievalService
 from assistant.services.scope import Scope, ScopeService
 from assistant.services.summaries import SummaryService
 from assistant.settings import Settings
+from ingest.normalize import without_invisible
 
 __all__ = ["ChatService", "QuestionError", "is_follow_up", "searched_in", "standalone_query"]
 
@@ -65,6 +66,7 @@ class ChatService:
         filters: Filters | dict | None = None,
         top_k: int | None = None,
     ) -> Answer:
+        question = self.validate(question)
         summary = self.summary_for(question)
         if summary is not None:
             return summary
@@ -90,6 +92,7 @@ class ChatService:
         filters: Filters | dict | None = None,
         top_k: int | None = None,
     ) -> Iterator[AnswerEvent]:
+        question = self.validate(question)
         summary = self.summary_for(question)
         if summary is not None:
             yield from events_from_answer(summary)
@@ -188,7 +191,8 @@ class ChatService:
     def validate(self, question: str) -> str:
         # The limit counts what was sent, spaces included, as the API schema's maxLength does.
         too_long = len(question or "") > self.settings.max_question_chars
-        question = (question or "").strip()
+        # Zero-width characters pasted with a question split its words ("In welchem \u200bJahr").
+        question = without_invisible(question or "").strip()
         if not question:
             raise QuestionError("Die Frage ist leer (empty question).")
         if too_long:

@@ -32,9 +32,9 @@ from typing import Any
 
 from assistant.filters import Filters
 from assistant.services.chat import ChatService, QuestionError
+from ingest.normalize import without_invisible
 
 _SPACES = re.compile(r"\s+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _KNOWN_KEYS = frozenset({"question", "document_id", "expected"})
 
 
@@ -186,7 +186,7 @@ def _case(number: int, item: Any) -> EvalCase:
 
 
 def normalize_phrase(text: str) -> str:
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    text = unicodedata.normalize("NFKC", without_invisible(text))
     return _SPACES.sub(" ", text).strip().casefold()
 
 

@@ -70,6 +70,7 @@ _KIND = re.compile(
     r"(strategie|verordnung|konzept|bericht|papier|anleitung|gesetz|leitfaden|spezifikation|dokumentation|"
     r"bulletin|entwurf|richtlinie|programm)(?:s|es|en|n)?$", re.I
 )
+_DRAFT = "entwurf"
 _OPENING_KINDS = 200  # characters of a document's opening read for what kind of document it is
 _STOP = {"und", "oder", "der", "die", "das", "des", "dem", "den", "für", "von", "vom", "zur", "zum", "mit", "auf", "in", "im", "an", "zu", "the", "and", "of"}
 _ACRONYM = re.compile(r"\b(?=\w*[A-ZÄÖÜ]\w*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü][\wÄÖÜäöü]{1,14}\b")
@@ -106,7 +107,7 @@ class ScopeService:
         index = self.index()
         tokens = _tokens(question)
         lands = asked_lands(question)
-        named = [n for n in index if _names(n, question, tokens, lands)]
+        named = [n for n in index if _names(n, question, tokens, lands)] or _final_of_kind(index, question)
         if not named or (len(named) == len(index) and not every):
             return None
         return Scope([n.document_id for n in named], [n.title for n in named])
@@ -230,6 +231,19 @@ def _names(entry: Names, question: str, tokens: list[str], lands: set[str] | Non
         if before in _REFERRING or _DOCUMENT_NOUNS.match(after):
             return True
     return False
+
+
+def _final_of_kind(index: list[Names], question: str) -> list[Names]:
+    """The documents a question means when it names only a kind of document ("nach der
+    Verordnung", "the ordinance") and a draft of that kind stands beside the final text: the final
+    one. A draft restates what the final text enacts, perhaps with other figures. A question that
+    says "Entwurf" or "draft" means the draft too."""
+    asked = _kinds_in(question)
+    if not asked or _DRAFT in asked:
+        return []
+    of_kind = [n for n in index if n.kinds & asked]
+    final = [n for n in of_kind if _DRAFT not in n.kinds]
+    return final if 0 < len(final) < len(of_kind) else []
 
 
 def _kinds_in(text: str) -> set[str]:

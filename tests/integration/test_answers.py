@@ -188,6 +188,14 @@ def test_english_question_gets_english_framing_and_german_quotes(corpus_containe
     assert "Gesundheitstechnologien" in answer.answer
 
 
+def test_zero_width_characters_in_a_question_change_nothing(corpus_container):
+    # pasted from web pages: "In welchem \u200b\u200bJahr …" hid the question word, "Kompetenz\u200bverbund" the noun
+    clean = corpus_container.chat.ask("Wie viele Krankenhäuser gehören zum Kompetenzverbund?")
+    pasted = corpus_container.chat.ask("Wie \u200bviele \u200bKrankenhäuser gehören zum Kompetenz\u200bverbund\ufeff?")
+
+    assert pasted.answered and pasted.answer == clean.answer
+
+
 def test_region_filter_restricts_both_retrieval_sides_and_the_sources(corpus_container):
     # "BWKG" occurs only in the BW document: lexically the best match, yet filtered out.
     for mode in ("hybrid", "dense", "lexical"):

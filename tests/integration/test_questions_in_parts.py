@@ -1,7 +1,8 @@
 """Questions in two parts over an ordinance and its draft: each part is searched in the document it
 points to. A part that names a document narrows the search to it; beside it, a part that only says
 what kind of document it means ("nach der Verordnung", "under the ordinance") means the other one
-of that kind, since the draft is a Verordnung too. Real ingestion, real Chroma, the real model."""
+of that kind, since the draft is a Verordnung too. Alone, such a part means the final text, not
+its draft. Real ingestion, real Chroma, the real model."""
 
 from __future__ import annotations
 
@@ -68,8 +69,19 @@ def test_a_part_that_names_only_a_kind_of_document_means_the_other_one(ordinance
     assert len(cited) == 2, answer.citations
 
 
-def test_a_single_question_about_the_ordinance_is_not_narrowed_by_its_kind(ordinance_and_draft):
-    # Alone, "die Verordnung" is both documents: the kind narrows only beside a part naming one.
-    scope = ordinance_and_draft.scopes.scope_of("Welchen Anteil der Kosten trägt das Land nach der Verordnung?")
+@pytest.mark.parametrize(
+    "question",
+    ["Welchen Anteil der Kosten trägt das Land nach der Verordnung?", "What share of the costs does the state bear under the ordinance?"],
+)
+def test_a_question_naming_only_the_kind_means_the_final_text_not_its_draft(ordinance_and_draft, question):
+    # The draft is a Verordnung too, and words the share as the question does, with another figure.
+    answer = ordinance_and_draft.chat.ask(question)
 
-    assert scope is None
+    assert answer.answered and "40 Prozent" in answer.answer and "35 Prozent" not in answer.answer, answer.answer
+    assert {c.document_id for c in answer.citations} == {"gesregv"}, answer.citations
+
+
+def test_a_question_naming_the_draft_is_not_narrowed_to_the_final_text(ordinance_and_draft):
+    scope = ordinance_and_draft.scopes.scope_of("Mit welcher monatlichen Belastung rechnet der Entwurf der Verordnung?")
+
+    assert scope is None or "entwurf" in scope.document_ids

@@ -31,6 +31,8 @@ from assistant.components.answerer.question import (
         ("Who coordinates the network?", "who"),
         ("Wo wird die Strategie festgehalten?", "place"),
         ("Warum wurde der Verbund gegründet?", "reason"),
+        ("Zu welchem Zweck wurde der Verbund ins Leben gerufen?", "reason"),
+        ("For what purpose was the network set up?", "reason"),
         ("Was ist die Vision des Clusters?", "definition"),
         ("Gibt es in NRW ländliche Räume?", "yesno"),
         ("What did Tesla do when he left Edison?", "other"),  # "when" mid-question asks for no date
@@ -41,6 +43,11 @@ from assistant.components.answerer.question import (
         ("Wie viel erhält eine Arztpraxis je Impfung?", "amount"),
         ("How much do pharmacies get per vial?", "amount"),
         ("How much time do the states get?", "number"),
+        # German "Was" is "what", English "Was" asks yes or no
+        ("Was hat der Verbund beschlossen?", "other"),
+        ("Was the network founded in 2020?", "yesno"),
+        ("What was the population of Warsaw in 1901?", "number"),
+        ("What is the size of the network's budget?", "number"),
     ],
 )
 def test_answer_type_follows_the_question_word(question, expected):
@@ -130,6 +137,12 @@ def test_the_asked_noun_is_a_condition_only_for_german_number_amount_and_date_qu
 def test_hyphenated_terms_are_names_the_documents_must_mention():
     assert "Konnektor-Update" in constraints_of("Welche Kosten entstehen für das Konnektor-Update?").names
     assert "DESH-Plattform" in constraints_of("Welche Dateigröße erlaubt die DESH-Plattform?").names
+
+
+def test_a_name_in_brackets_is_a_name_the_documents_must_mention_in_either_language():
+    assert "Janssen" in constraints_of("What interval applies to the J&J (Janssen) vaccine?", "en").names
+    assert "Janssen" in constraints_of("Welcher Abstand gilt für den Impfstoff (Janssen)?").names
+    assert constraints_of("Welche Kosten (in Euro) entstehen?").names == ()
 
 
 def test_a_named_place_in_a_law_is_a_constraint_and_not_content_words():

@@ -118,3 +118,24 @@ def test_long_text_is_split_quickly():
     elapsed = time.perf_counter() - started
     assert len(spans) == 20_000
     assert elapsed < 2.0
+
+
+def test_does_not_split_ordinal_before_a_century_in_any_case():
+    assert split_sentences("Die Bewegung begann Mitte des 18. Jahrhunderts in England. Sie wuchs.") == [
+        "Die Bewegung begann Mitte des 18. Jahrhunderts in England.",
+        "Sie wuchs.",
+    ]
+
+
+def test_does_not_split_ordinal_after_an_article():
+    assert split_sentences("Er war der 16. Präsident der USA. Zum 3. Mal tagte der Rat.") == [
+        "Er war der 16. Präsident der USA.",
+        "Zum 3. Mal tagte der Rat.",
+    ]
+
+
+def test_splits_after_a_four_digit_number_even_after_an_article():
+    assert split_sentences("Die höchste Zahl war die 1024. Danach sank sie.") == [
+        "Die höchste Zahl war die 1024.",
+        "Danach sank sie.",
+    ]

@@ -87,7 +87,9 @@ _NUMBER_Q = re.compile(
     r"wie\s+schwer|wie\s+stark|wie\s+breit|welche[nrs]?\s+(?:anteil|prozentsatz|zahl|rang|platz)|"
     # "Welche maximale Dateigröße …", "Welche Mindestanzahl …": a measure asks for a number
     r"welche[nrsm]?\s+(?:\w+\s+)?\w*(?:größe|anzahl|zahl|menge|dauer|länge|höhe|umfang|gewicht|fläche|quote)|"
-    r"how\s+(?:many|much|long|old|often|far|large|big|high|tall|heavy)|what\s+(?:percentage|percent|number|share|proportion|rank))\b",
+    r"how\s+(?:many|much|long|old|often|far|large|big|high|tall|heavy)|what\s+(?:percentage|percent|number|share|proportion|rank)|"
+    # "What was Warsaw's population …?", "What is the size of the endowment?": a measure, as in German
+    r"what\s+(?:is|was|are|were)\s+(?:the\s+|\w+'s\s+)(?:\w+\s+)?(?:population|size|number|amount|total|percentage|length|height|area))\b",
     re.IGNORECASE,
 )
 # "when" asks for a time only at the start ("What happened when …" does not).
@@ -116,14 +118,20 @@ _EXPLICIT_DATE_Q = re.compile(
     r"seit\s+wann|bis\s+wann|(?:what|which|in\s+what|in\s+which)\s+(?:year|date|month|century|decade)|since\s+when|until\s+when)\b",
     re.IGNORECASE,
 )
-_REASON_Q = re.compile(r"\b(warum|wieso|weshalb|weswegen|aus\s+welche[mn]\s+grund|why|for\s+what\s+reason)\b", re.I)
+_REASON_Q = re.compile(
+    r"\b(warum|wieso|weshalb|weswegen|aus\s+welche[mn]\s+grund|(?:zu|mit)\s+welche[mn]\s+(?:zweck|ziel)|why|"
+    r"for\s+what\s+(?:reason|purpose)|(?:with|to)\s+what\s+(?:aim|end|purpose)|for\s+which\s+purpose)\b",
+    re.I,
+)
 _DEFINITION_Q = re.compile(
     r"^\s*(was\s+(ist|sind|bedeutet|bedeuten|versteht\s+man\s+unter|meint)|what\s+(is|are|does)\b(?!\s+the\s+(?:number|name)))",
     re.IGNORECASE,
 )
 _YESNO_Q = re.compile(
     r"^\s*(ist|sind|war|waren|gibt|gab|hat|haben|hatte|kann|können|wird|werden|soll|sollen|muss|müssen|darf|dürfen|"
-    r"is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|must|may)\b",
+    r"is|are|were|does|do|did|has|have|had|can|could|will|would|should|must|may)\b"
+    # English "Was …?" only before its subject: German "Was hat Lady Gaga gesungen?" asks for a thing.
+    r"|^\s*was\s+(?:the|a|an|it|he|she|this|that|there|they|his|her|its|their)\b",
     re.IGNORECASE,
 )
 
@@ -179,6 +187,7 @@ _NUMBER_TOKEN = re.compile(r"(?<![\w])\d[\d.,:/-]*\d|(?<![\w])\d(?![\w])")
 _ACRONYM = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][A-ZÄÖÜ0-9]{1,9}|[A-ZÄÖÜ][a-zäöü]?[A-ZÄÖÜ][A-ZÄÖÜa-zäöü0-9]*[A-ZÄÖÜ0-9])(?![\w-])")
 # Quoted names: „…“, "…", »…«, “…” (not apostrophes: "Temüjin's wife Börte's" quotes nothing).
 _TERM = re.compile(r"[A-ZÄÖÜ][\w]*(?:-[A-ZÄÖÜ][\w]*)+")
+_BRACKETED_NAME = re.compile(r"\(([A-ZÄÖÜ][\w-]{2,})\)")
 _QUOTED = re.compile(r"[„\"“»]([^„\"“”»«]{2,80})[“\"”«]")
 
 
@@ -339,7 +348,10 @@ def constraints_of(question: str, language: Language = "de") -> Constraints:
         for m in _EN_NAME.finditer(question)
         if language == "en" and not any(start <= m.start() < end for start, end in region_spans) and not is_stopword(m.group(0))
     ]
-    names = [n for n in dict.fromkeys(acronyms + quoted + digits + terms) if n not in years]
+    # "the Johnson & Johnson (Janssen) vaccine": a name in brackets is how the asker expects the
+    # documents to call the thing, in either language.
+    bracketed = _BRACKETED_NAME.findall(question)
+    names = [n for n in dict.fromkeys(acronyms + quoted + digits + terms + bracketed) if n not in years]
     # English names of German things differ ("Black Death" / "Schwarzer Tod"): only evidence.
     proper = [n for n in dict.fromkeys(english) if n not in names and n not in years]
     return Constraints(regions=regions, years=years, numbers=numbers, names=tuple(names), proper=tuple(proper), legal=legal)

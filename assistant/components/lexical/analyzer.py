@@ -39,6 +39,8 @@ from typing import Any, Literal
 
 import Stemmer
 
+from ingest.normalize import without_invisible
+
 __all__ = [
     "STOPWORDS_DE_CORE",
     "STOPWORDS_DE_EXTENDED",
@@ -47,8 +49,6 @@ __all__ = [
 ]
 
 TOKEN_RE = re.compile(r"[^\W_]+")
-# Soft hyphen, zero-width space/non-joiner/joiner, word joiner, BOM: invisible inside words.
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _FOLD_ASCII = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"})
 _FOLD_DIGRAPH = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 
@@ -195,7 +195,7 @@ class GermanAnalyzer:
         if not text:
             return []
         if not text.isascii():
-            text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
+            text = without_invisible(unicodedata.normalize("NFC", text))
         if self.lowercase:
             text = text.lower()
         return TOKEN_RE.findall(text)
