@@ -139,7 +139,7 @@ class Container:
         """The extractive answerer, or a language-model answerer that falls back to it."""
         gate = RelevanceGate(self.scorer, cache_dir=self.settings.models_dir)
         matcher = TermMatcher(self.scorer, self.analyzer)
-        return build_answerer(self.settings, self.scorer, matcher, gate, next_chunk=self.documents.following_passage)
+        return build_answerer(self.settings, self.scorer, matcher, gate, adjacent=self.documents.adjacent_passage)
 
     @cached_property
     def embeddings(self) -> EmbeddingService:

@@ -99,10 +99,11 @@ class DocumentService:
         return self._encoder()
 
     # queries
-    def following_passage(self, passage: Passage) -> Passage | None:
-        """The live chunk after ``passage`` in its document, as a passage without scores."""
-        after = next_chunk_id(passage.id)
-        chunks = [c for c in self.store.get_chunks([after] if after else []) if c.metadata.get("live")]
+    def adjacent_passage(self, passage: Passage, step: int = 1) -> Passage | None:
+        """The live chunk ``step`` chunks after ``passage`` in its document (-1: the one before), as
+        a passage without scores."""
+        other = adjacent_chunk_id(passage.id, step)
+        chunks = [c for c in self.store.get_chunks([other] if other else []) if c.metadata.get("live")]
         return Passage(chunk=chunks[0], score=0.0, dense=0.0, lexical=0.0) if chunks else None
 
     def list_documents(self) -> list[DocumentInfo]:
@@ -502,7 +503,9 @@ def chunk_id(document_id: str, version: str, position: int) -> str:
     return f"{document_id}::{version}::{position:05d}"
 
 
-def next_chunk_id(current: str) -> str | None:
-    """The id of the chunk after ``current`` in the same version of its document."""
+def adjacent_chunk_id(current: str, step: int = 1) -> str | None:
+    """The id of the chunk ``step`` positions after ``current`` in the same version of its document."""
     head, _, position = current.rpartition("::")
-    return f"{head}::{int(position) + 1:05d}" if head and position.isdigit() else None
+    if not head or not position.isdigit() or int(position) + step < 0:
+        return None
+    return f"{head}::{int(position) + step:05d}"

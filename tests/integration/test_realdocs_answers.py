@@ -135,3 +135,30 @@ def test_a_value_list_without_header_is_found_by_its_field_name(realdocs):
     platforms = ("LS454", "ILLUMINA", "PACBIO_SMRT", "ION_TORRENT", "CAPILLARY", "OXFORD_NANOPORE", "BGISEQ", "DNBSEQ")
     assert any(platform in answer.answer for platform in platforms), answer.answer
     assert "LS454: " not in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welche Sequenzierplattformen können im DESH-Feld SEQ_TYPE angegeben werden?",
+        "Which sequencing platforms can be given in the SEQ_TYPE field?",
+    ],
+)
+def test_a_value_list_is_quoted_whole_across_a_chunk_boundary_in_document_order(realdocs, question):
+    # The SEQ_TYPE value set (DESH page 4) has nine lines; the chunk boundary falls after ION_TORRENT.
+    answer = realdocs.chat.ask(question)
+
+    assert answer.answered, answer.answer
+    platforms = ("LS454", "ILLUMINA", "PACBIO_SMRT", "ION_TORRENT", "CAPILLARY", "OXFORD_NANOPORE", "BGISEQ", "DNBSEQ", "OTHER")
+    where = [answer.answer.find(f"Sequenzierungs-Plattform – {platform}") for platform in platforms]
+    assert -1 not in where and where == sorted(where), answer.answer
+    assert len({c.chunk_id for c in answer.citations}) == 2 and all(c.document_id.startswith("rki-desh") for c in answer.citations)
+
+
+def test_a_list_of_something_else_is_not_quoted_whole(realdocs):
+    # The best line for the languages is a row of the Geopackage's table of contents ("Übersicht der
+    # Daten des Geopackage – vgtb_rgs_vg · Tabelle regionalsprachliche Namen …"): that list is not
+    # what the question asks for, so its other rows (states, districts, …) stay out.
+    answer = realdocs.chat.ask("Welche Regional- und Minderheitensprachen werden in VG250 unterschieden?")
+
+    assert "vg250_sta" not in answer.answer and "vg250_krs" not in answer.answer, answer.answer

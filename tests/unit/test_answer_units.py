@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from assistant.components.answerer.units import passage_units
+from assistant.components.answerer.units import (
+    leading_values,
+    passage_units,
+    trailing_values,
+    value_label,
+    value_list,
+)
 
 LAW = """(1) Mit Freiheitsstrafe bis zu einem Jahr oder mit Geldstrafe wird bestraft, wer
 1. entgegen § 7 Absatz 1 Gesundheitsdaten nutzt, weitergibt oder
@@ -55,3 +61,28 @@ def test_a_short_paragraph_announced_by_a_colon_belongs_to_the_announcing_senten
     assert units[0].lead_in and units[0].highlights == ("Die nachstehende Upgrade-Reihenfolge ist realisierbar:", "AS und FdV > Konnektor > PS")
     # a sentence without the colon keeps its paragraph to itself
     assert [u.text for u in units[1:]] == ["Das Aktensystem wird rechtzeitig aktualisiert.", "Danach folgt der Konnektor."]
+
+
+_LABEL = "SEQ_TYPE: Verwendete Sequenzierungs-Plattform"
+_VALUES = "\n\n".join(f"{_LABEL} – {v}" for v in ("ILLUMINA · Illumina is 4-channel", "BGISEQ", "OTHER · andere"))
+
+
+def test_a_value_line_is_labelled_by_its_caption_and_prose_is_not():
+    assert value_label(f"{_LABEL} – ILLUMINA · Illumina is 4-channel") == _LABEL
+    assert value_label("Die Ziele sind klar. Sie lauten – kurz gesagt – Qualität.") is None
+    assert value_label("Kein Gedankenstrich hier.") is None
+
+
+def test_a_value_list_is_the_run_of_lines_with_the_same_label_and_knows_where_it_touches_the_chunk():
+    text = f"Value Set:\n\n{_VALUES}\n\nDatenelement/Spalte # 4 – SEQ_REASON · Grund"
+    lines, at_start, at_end = value_list(text, f"{_LABEL} – BGISEQ")
+
+    assert [line.rsplit(" – ", 1)[1][:6] for line in lines] == ["ILLUMI", "BGISEQ", "OTHER "]
+    assert (at_start, at_end) == (False, False)
+    assert value_list(_VALUES, f"{_LABEL} – BGISEQ")[1:] == (True, True)
+
+
+def test_the_lines_going_on_in_the_next_chunk_and_those_ending_the_previous_one():
+    assert len(leading_values(f"{_VALUES}\n\nDatenelement # 4", _LABEL)) == 3
+    assert [line[-6:] for line in trailing_values(f"Value Set:\n\n{_VALUES}", _LABEL)] == ["hannel", "BGISEQ", "andere"]
+    assert leading_values(f"Value Set:\n\n{_VALUES}", _LABEL) == []

@@ -89,12 +89,26 @@ def quote(unit: Unit, number: int) -> str:
     return f"{unit.text} [{number}]"
 
 
+def in_document_order(block: Sequence[Unit], passages: Sequence[Passage]) -> list[Unit]:
+    """Units by their place in the document: a list going on from the chunk before comes first,
+    though that chunk was fetched last. Units of different documents keep the block's order."""
+    first_of: dict[str, int] = {}
+    for unit in block:
+        first_of.setdefault(str(passages[unit.passage].metadata.get("document_id", "")), len(first_of))
+
+    def place(unit: Unit) -> tuple[int, int, int, int]:
+        meta = passages[unit.passage].metadata
+        return (first_of[str(meta.get("document_id", ""))], int(meta.get("position") or 0), unit.passage, unit.order)
+
+    return sorted(block, key=place)
+
+
 def quotes_text(blocks: Sequence[Sequence[Unit]], sources: _Sources) -> str:
     """Blocks in the given order; the units of a block in document order, run together as prose."""
     out: list[str] = []
     for block in blocks:
         text = ""
-        for unit in sorted(block, key=lambda u: (u.passage, u.order)):
+        for unit in in_document_order(block, sources.passages):
             piece = quote(unit, sources.number(unit))
             if not text:
                 text = piece

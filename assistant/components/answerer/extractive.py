@@ -31,6 +31,7 @@ import numpy as np
 from assistant.components.answerer.answer_types import TYPED, typed_spans
 from assistant.components.answerer.compose import compose_answer, decline_answer, missing_message
 from assistant.components.answerer.features import (
+    MATCHED,
     Candidates,
     focus_rows,
     question_features,
@@ -41,7 +42,15 @@ from assistant.components.answerer.model import AnswerModel
 from assistant.components.answerer.question import QuestionAnalysis, analyse
 from assistant.components.answerer.relevance import RelevanceGate
 from assistant.components.answerer.terms import Matches, TermMatcher, unit_words
-from assistant.components.answerer.units import Unit, continuing_items, passage_units
+from assistant.components.answerer.units import (
+    Unit,
+    continuing_items,
+    leading_values,
+    passage_units,
+    trailing_values,
+    value_label,
+    value_list,
+)
 from assistant.components.embedding.encoder import SentenceEncoder
 from assistant.i18n import text as phrase
 from assistant.language import Language
@@ -93,11 +102,12 @@ class ExtractiveAnswerer:
         gate: RelevanceGate,
         model: AnswerModel | None = None,
         config: ExtractiveConfig | None = None,
-        next_chunk: Callable[[Passage], Passage | None] | None = None,
+        adjacent: Callable[[Passage, int], Passage | None] | None = None,
     ) -> None:
         self.scorer = scorer
-        # The chunk after a passage in its document: an enumeration cut by a chunk boundary is quoted whole.
-        self.next_chunk = next_chunk
+        # The chunk before (-1) or after (1) a passage in its document: an enumeration or a value
+        # list cut by a chunk boundary is quoted whole.
+        self.adjacent = adjacent
         self.matcher = matcher
         self.gate = gate
         self._model = model
@@ -122,6 +132,7 @@ class ExtractiveAnswerer:
         language = plan.evidence.analysis.language
         if plan.answerable:
             blocks, passages = self._continued(plan.blocks, list(retrieval.passages))
+            blocks, passages = self._whole_values(blocks, passages, plan.evidence.analysis)
             return compose_answer(blocks, passages, language, plan.highlights)
         return decline_answer(plan.decline, plan.related, retrieval.passages, language)
 
@@ -209,19 +220,57 @@ class ExtractiveAnswerer:
     def _continued(self, blocks: list[list[Unit]], passages: list[Passage]) -> tuple[list[list[Unit]], list[Passage]]:
         """The answer's enumeration with its items from the next chunk, where a chunk boundary cut
         it: "(1) Folgende Personen haben …: 1. … 4. a) … b)" goes on with "c) … 9. …" there."""
-        if self.next_chunk is None or not blocks:
+        if self.adjacent is None or not blocks:
             return blocks, passages
         first = list(blocks[0])
         for unit in [u for u in first if u.is_list]:
             passage = passages[unit.passage]
             if not passage.text.rstrip().endswith(unit.text.rstrip().rsplit("\n", 1)[-1]):
                 continue  # the list ends inside its chunk
-            following = self.next_chunk(passage)
+            following = self.adjacent(passage, 1)
             items = continuing_items(passage, following) if following is not None else []
             if items:
                 first.append(Unit("\n".join(items), len(passages), 0, tuple(items)))
                 passages.append(following)
         return [first, *blocks[1:]], passages
+
+    def _whole_values(
+        self, blocks: list[list[Unit]], passages: list[Passage], analysis: QuestionAnalysis
+    ) -> tuple[list[list[Unit]], list[Passage]]:
+        """A value list quoted whole where one of its lines answers: "Welche Plattformen können im
+        Feld SEQ_TYPE angegeben werden?" wants every "SEQ_TYPE: … – ILLUMINA · …" line, also those in
+        the chunks before and after, not the one or two lines that scored best. Only when the
+        question names what the list's label says: a line of another list may answer on its own."""
+        if analysis.answer_type not in _LIST_ANSWERS or analysis.strict_type or not blocks:
+            return blocks, passages
+        first = blocks[0][0]
+        found = value_list(passages[first.passage].text, first.text)
+        if found is None:
+            return blocks, passages
+        lines, at_start, at_end = found
+        label = value_label(first.text)
+        if self.matcher.match(analysis.words, [label]).soft.max(initial=0.0) < MATCHED:
+            return blocks, passages  # the list is of something else than the question asks for
+        pieces: list[tuple[Passage | int, list[str]]] = [(first.passage, lines)]
+        if self.adjacent is not None:
+            before = self.adjacent(passages[first.passage], -1) if at_start else None
+            after = self.adjacent(passages[first.passage], 1) if at_end else None
+            if before is not None and (earlier := trailing_values(before.text, label)):
+                pieces.insert(0, (before, earlier))
+            if after is not None and (later := leading_values(after.text, label)):
+                pieces.append((after, later))
+        if not _VALUES[0] <= sum(len(piece) for _, piece in pieces) <= _VALUES[1]:
+            return blocks, passages
+        passages = list(passages)
+        listing = []
+        for source, piece in pieces:
+            if isinstance(source, Passage):
+                passages.append(source)
+                source = len(passages) - 1
+            listing.append(Unit("\n".join(piece), source, first.order, tuple(piece)))
+        quoted = {line for _, piece in pieces for line in piece}
+        rest = [block for block in blocks[1:] if not all(u.text in quoted for u in block)]
+        return [listing, *rest], passages
 
     # -- choosing -------------------------------------------------------------------------
 
@@ -342,6 +391,9 @@ def _eligible(candidates: Candidates, analysis: QuestionAnalysis) -> np.ndarray:
 # Answer types a list can answer ("Welche Personen …", "Wer …"); a yes/no, a reason or a number
 # is not answered by a list of things.
 _LIST_ANSWERS = frozenset({"who", "place", "other"})
+# A value list is quoted whole from three lines on; one of more than twenty lines is a table to
+# look at in the source, not an answer.
+_VALUES = (3, 20)
 
 
 def _listing_instead(

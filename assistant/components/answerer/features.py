@@ -92,7 +92,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "english",
     "best_cover_window",
 )
-_MATCHED = 0.5  # a word counts as present at this match strength
+MATCHED = 0.5  # a word counts as present at this match strength
 # The noun a number question asks for is a condition, so it must be named clearly: the same stem
 # or compound, or a word whose vector stands far out among the passage's words. A word that only
 # stands out a little ("Schutzimpfungen", "File" for "Impfdosen", "Dateigröße") names another thing,
@@ -142,7 +142,7 @@ def focus_rows(words: tuple[str, ...], title_matches: np.ndarray) -> np.ndarray:
     question has nothing else."""
     if not words:
         return np.zeros(0, dtype=int)
-    topical = title_matches.max(axis=1) >= _MATCHED if title_matches.size else np.zeros(len(words), dtype=bool)
+    topical = title_matches.max(axis=1) >= MATCHED if title_matches.size else np.zeros(len(words), dtype=bool)
     rows = np.flatnonzero(~topical)
     return rows if rows.size else np.arange(len(words))
 
@@ -181,7 +181,7 @@ def unit_features(
     cover = weights @ soft if words else np.zeros(n)
     cover_window = weights @ window if words else np.zeros(n)
     exact_cover = weights @ exact if words else np.zeros(n)
-    missing = window < _MATCHED
+    missing = window < MATCHED
     miss_max = (weights[:, None] * missing).max(axis=0) if words else np.zeros(n)
     n_missing = missing.sum(axis=0).astype(float) if words else np.zeros(n)
 
@@ -324,7 +324,7 @@ def _unmentioned_names(analysis: QuestionAnalysis, passages: list[Passage], wind
         if all(w in text for w in words):
             continue
         row = _row(analysis, name)
-        if row is not None and window.shape[1] and window[row].max() >= _MATCHED:
+        if row is not None and window.shape[1] and window[row].max() >= MATCHED:
             continue
         missing.append(name)
     return tuple(missing)
@@ -347,7 +347,7 @@ def _names_near(
         if not literal.any():
             continue
         row = _row(analysis, name)
-        matched = all_window[row] >= _MATCHED if row is not None and all_window.shape[1] else np.zeros(len(ok), dtype=bool)
+        matched = all_window[row] >= MATCHED if row is not None and all_window.shape[1] else np.zeros(len(ok), dtype=bool)
         ok &= literal | matched
     return ok
 

@@ -199,10 +199,11 @@ def _text_of(chunk: Any) -> str:
     return text
 
 
-def build_answerer(settings: Any, scorer, matcher: TermMatcher, gate: RelevanceGate, next_chunk=None):
+def build_answerer(settings: Any, scorer, matcher: TermMatcher, gate: RelevanceGate, adjacent=None):
     """The extractive answerer, or the language-model answerer around it, as the settings say.
-    ``next_chunk`` gives the chunk after a passage, to quote an enumeration across a chunk boundary."""
-    extractive = ExtractiveAnswerer(scorer, matcher, gate, next_chunk=next_chunk)
+    ``adjacent`` gives the chunk before or after a passage, to quote an enumeration or a value list
+    across a chunk boundary."""
+    extractive = ExtractiveAnswerer(scorer, matcher, gate, adjacent=adjacent)
     config: LLMConfig | None = llm_config(settings)
     if config is None:
         return extractive

@@ -16,7 +16,7 @@ from assistant.retrieval_types import Passage
 from ingest.legal import parse_label
 from ingest.model import ITEM_ENUMERATOR
 from ingest.sentences import sentence_spans
-from ingest.tables import is_row_text
+from ingest.tables import CAPTION_SEPARATOR, is_row_text
 
 BULLET = "• "
 # A bullet, or the enumerator ingestion keeps on a numbered item ("1.", "a)", "(2a)", "iv.").
@@ -116,3 +116,56 @@ def _section_of(passage: Passage, key: str) -> str:
         position = parse_label(value if isinstance(value, str) else None)
         return position.section if position else ""
     return str(value or "")
+
+
+# What a value list lists is a label, not a sentence: "SEQ_TYPE: Verwendete Sequenzierungs-Plattform".
+_LABEL_MAX = 120
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s")
+
+
+def value_label(line: str) -> str | None:
+    """What a line of a value list is a value of: the caption before " – " in "SEQ_TYPE: Verwendete
+    Sequenzierungs-Plattform – ILLUMINA · Illumina is …" (a table without a header row, or a
+    value set); None for prose and enumerations."""
+    if "\n" in line:
+        return None
+    label, found, value = line.partition(CAPTION_SEPARATOR)
+    label = label.strip()
+    if not found or not value.strip() or not 2 <= len(label) <= _LABEL_MAX or _SENTENCE_INSIDE.search(label):
+        return None
+    return label
+
+
+def value_list(text: str, line: str) -> tuple[list[str], bool, bool] | None:
+    """The lines of ``text`` around ``line`` that share its label, and whether they reach the
+    start and the end of ``text`` (the list may go on in the chunk before or after)."""
+    label = value_label(line)
+    paragraphs = _paragraphs(text)
+    if label is None or line.strip() not in paragraphs:
+        return None
+    at = paragraphs.index(line.strip())
+    start, end = at, at + 1
+    while start > 0 and value_label(paragraphs[start - 1]) == label:
+        start -= 1
+    while end < len(paragraphs) and value_label(paragraphs[end]) == label:
+        end += 1
+    return paragraphs[start:end], start == 0, end == len(paragraphs)
+
+
+def leading_values(text: str, label: str) -> list[str]:
+    """The lines with ``label`` that open ``text``: a value list going on from the chunk before."""
+    lines = []
+    for paragraph in _paragraphs(text):
+        if value_label(paragraph) != label:
+            break
+        lines.append(paragraph)
+    return lines
+
+
+def trailing_values(text: str, label: str) -> list[str]:
+    """The lines with ``label`` that close ``text``: a value list that begins in it."""
+    return leading_values("\n\n".join(reversed(_paragraphs(text))), label)[::-1]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
