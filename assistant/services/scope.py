@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from assistant.components.answerer.question import find_regions
 from assistant.components.vector_store import ChunkStore
+from assistant.document_kinds import DRAFT, kinds_in
 from assistant.services.documents import DocumentService
 
 # The Länder with their usual short forms. Abbreviations count only in capitals, as whole words.
@@ -58,19 +59,6 @@ _DOCUMENT_NOUNS = re.compile(
 # A title word that is itself a kind of document ("Referentenentwurf", "Jahresbericht") names it
 # wherever it stands.
 _KIND_OF_DOCUMENT = re.compile(r"\w{3,}(?:entwurf|strategie|verordnung|bericht|konzept|leitfaden|richtlinie)$")
-# What a question calls a kind of document in English, as the German title word names it.
-_ENGLISH_KINDS = {
-    "ordinance": "verordnung", "regulation": "verordnung", "decree": "verordnung", "draft": "entwurf",
-    "strategy": "strategie", "concept": "konzept", "report": "bericht", "guide": "anleitung",
-    "instructions": "anleitung", "law": "gesetz", "act": "gesetz", "guideline": "leitfaden",
-    "directive": "richtlinie", "specification": "spezifikation", "documentation": "dokumentation",
-    "bulletin": "bulletin", "programme": "programm", "program": "programm", "paper": "papier",
-}
-_KIND = re.compile(
-    r"(strategie|verordnung|konzept|bericht|papier|anleitung|gesetz|leitfaden|spezifikation|dokumentation|"
-    r"bulletin|entwurf|richtlinie|programm)(?:s|es|en|n)?$", re.I
-)
-_DRAFT = "entwurf"
 _OPENING_KINDS = 200  # characters of a document's opening read for what kind of document it is
 _STOP = {"und", "oder", "der", "die", "das", "des", "dem", "den", "für", "von", "vom", "zur", "zum", "mit", "auf", "in", "im", "an", "zu", "the", "and", "of"}
 _ACRONYM = re.compile(r"\b(?=\w*[A-ZÄÖÜ]\w*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü][\wÄÖÜäöü]{1,14}\b")
@@ -122,7 +110,7 @@ class ScopeService:
         own = [self.scope_of(part) for part in parts]
         if len(parts) < 2:
             return own
-        of_kind = [[n for n in index if n.kinds & _kinds_in(part)] for part in parts]
+        of_kind = [[n for n in index if n.kinds & kinds_in(part)] for part in parts]
         fixed = [
             set(s.document_ids) if s else ({n.document_id for n in kind} if len(kind) == 1 < len(index) else set())
             for s, kind in zip(own, of_kind, strict=True)
@@ -189,7 +177,7 @@ class ScopeService:
             # A title taken from a PDF may be the publisher ("Bundesministerium für Gesundheit"): the
             # document's first heading and lines say what it is too ("Verordnung zum Anspruch auf …").
             first_lines = f"{headings.get(d.id, '')}\n{opening}"[:_OPENING_KINDS]
-            entry.kinds = _kinds_in(d.title) | _kinds_in(first_lines)
+            entry.kinds = kinds_in(d.title) | kinds_in(first_lines)
             index.append(entry)
         return index
 
@@ -238,26 +226,12 @@ def _final_of_kind(index: list[Names], question: str) -> list[Names]:
     Verordnung", "the ordinance") and a draft of that kind stands beside the final text: the final
     one. A draft restates what the final text enacts, perhaps with other figures. A question that
     says "Entwurf" or "draft" means the draft too."""
-    asked = _kinds_in(question)
-    if not asked or _DRAFT in asked:
+    asked = kinds_in(question)
+    if not asked or DRAFT in asked:
         return []
     of_kind = [n for n in index if n.kinds & asked]
-    final = [n for n in of_kind if _DRAFT not in n.kinds]
+    final = [n for n in of_kind if DRAFT not in n.kinds]
     return final if 0 < len(final) < len(of_kind) else []
-
-
-def _kinds_in(text: str) -> set[str]:
-    """The kinds of document ``text`` names: "Verordnung", "Impfverordnung" and "ordinance" are all
-    a "verordnung"; "Referentenentwurf" is an "entwurf"."""
-    kinds = set()
-    for word in _WORD.findall(text):
-        lower = word.lower().rsplit("-", 1)[-1]
-        match = _KIND.search(lower)
-        if match:
-            kinds.add(match.group(1))
-        elif lower in _ENGLISH_KINDS:
-            kinds.add(_ENGLISH_KINDS[lower])
-    return kinds
 
 
 def _tokens(question: str) -> list[str]:

@@ -188,6 +188,14 @@ def test_english_question_gets_english_framing_and_german_quotes(corpus_containe
     assert "Gesundheitstechnologien" in answer.answer
 
 
+def test_how_often_is_answered_by_the_sentence_with_the_frequency_first_and_marked(corpus_container):
+    answer = corpus_container.chat.ask("Wie oft organisiert der Kompetenzverbund Veranstaltungen?")
+
+    assert answer.answered, answer.answer
+    assert body(answer).split("\n\n")[1].startswith("In Zukunft wird der Verbund regelmäßig Veranstaltungen"), answer.answer
+    assert answer.highlights == ["regelmäßig"]
+
+
 def test_zero_width_characters_in_a_question_change_nothing(corpus_container):
     # pasted from web pages: "In welchem \u200b\u200bJahr …" hid the question word, "Kompetenz\u200bverbund" the noun
     clean = corpus_container.chat.ask("Wie viele Krankenhäuser gehören zum Kompetenzverbund?")

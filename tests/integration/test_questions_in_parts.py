@@ -32,6 +32,10 @@ DRAFT = """# Begründung
 
 Nach der Verordnung trägt das Land einen Anteil von 35 Prozent der Kosten der Gesundheitsregionen.
 
+## Zu § 4
+
+Die Gesundheitsregionen berichten jährlich an das Ministerium. Der Bericht dient der Steuerung.
+
 ## Erfüllungsaufwand
 
 Für die Haushalte der Länder ergibt sich eine monatliche Belastung von rund 2 Millionen Euro.
@@ -85,3 +89,11 @@ def test_a_question_naming_the_draft_is_not_narrowed_to_the_final_text(ordinance
     scope = ordinance_and_draft.scopes.scope_of("Mit welcher monatlichen Belastung rechnet der Entwurf der Verordnung?")
 
     assert scope is None or "entwurf" in scope.document_ids
+
+
+def test_a_sentence_the_draft_repeats_from_the_final_text_is_quoted_from_the_final_text(ordinance_and_draft):
+    # Both documents hold "Die Gesundheitsregionen berichten jährlich an das Ministerium."
+    answer = ordinance_and_draft.chat.ask("An wen berichten die Gesundheitsregionen jährlich?")
+
+    assert answer.answered and "Ministerium" in answer.answer, answer.answer
+    assert answer.citations[0].document_id == "gesregv", answer.citations

@@ -59,3 +59,12 @@ def test_a_count_is_no_article_and_no_sum_of_money():
     assert has_count("Es wurden 25 Beratungen zu je 10 Euro abgerechnet.", "Wie viele Beratungen?", ("Beratungen",))
     # asked for money, money counts
     assert has_count("Der Fonds umfasst 3 Milliarden Euro.", counted=("Euro",))
+
+
+def test_a_frequency_answers_how_often_but_counts_nothing():
+    text = "Die Gesundheitsregionen berichten jährlich an das Ministerium."
+    assert has_type(text, "number", "Wie oft berichten die Gesundheitsregionen?")
+    assert has_type("The data is updated every two weeks.", "number", "How often is the data updated?")
+    assert has_type("Der Datensatz wird alle fünf Jahre erneuert.", "number", "Wie häufig wird er erneuert?")
+    assert not has_type(text, "number", "Wie viele Gesundheitsregionen berichten?")
+    assert has_type("Der Verbund wird regelmäßig Veranstaltungen organisieren.", "number", "Wie oft trifft sich der Verbund?")

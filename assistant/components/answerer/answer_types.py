@@ -99,7 +99,10 @@ def typed_spans(text: str, kind: AnswerType, question: str = "") -> list[tuple[i
     asked = question.lower()
     spans: list[tuple[int, int]] = []
     no_count = [m.span() for m in _NOT_A_COUNT.finditer(text)] if kind == "number" else []
-    for match in pattern.finditer(text):
+    matches = list(pattern.finditer(text))
+    if kind == "number" and _HOW_OFTEN.search(question):
+        matches += list(_FREQUENCY.finditer(text))
+    for match in sorted(matches, key=lambda m: m.start()):
         start, end = match.span()
         if any(s <= start and end <= e for s, e in no_count):
             continue
@@ -132,6 +135,20 @@ def _named_in_question(phrase: str, asked: str, kind: str) -> bool:
         words = [w for w in re.findall(r"[^\W_]+", lowered) if len(w) > 2 and w not in ("der", "dem", "den", "von", "the")]
         return not words or all(w in asked for w in words)
     return lowered in asked
+
+
+# "Wie oft …?" is answered by a frequency as much as by a number: "jährlich", "alle zwei Jahre".
+_HOW_OFTEN = re.compile(
+    r"\b(?:wie\s+oft|wie\s+häufig|in\s+welche[mn]\s+(?:rhythmus|turnus|abstand|intervall)|how\s+often|how\s+frequently)\b",
+    re.IGNORECASE,
+)
+_FREQUENCY = re.compile(
+    r"(?<![\w])(?:(?:halb|viertel)?jährlich|monatlich|wöchentlich|täglich|stündlich|quartalsweise|regelmäßig|"
+    r"gelegentlich|selten|ständig|fortlaufend|kontinuierlich|regularly|occasionally|rarely|continuously|"
+    r"(?:ein|zwei|drei)mal\s+(?:im|pro|je)\s+\w+|alle\s+\w+\s+(?:jahre|monate|wochen|tage)|"
+    r"(?:bi)?annually|yearly|monthly|weekly|daily|hourly|quarterly|every\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?))(?![\w])",
+    re.IGNORECASE,
+)
 
 
 def has_type(text: str, kind: AnswerType, question: str = "") -> bool:

@@ -52,6 +52,7 @@ from assistant.components.answerer.units import (
     value_list,
 )
 from assistant.components.embedding.encoder import SentenceEncoder
+from assistant.document_kinds import is_draft
 from assistant.i18n import text as phrase
 from assistant.language import Language
 from assistant.models import Answer
@@ -185,7 +186,7 @@ class ExtractiveAnswerer:
         """The analysis and the candidates' features; no learned weights involved."""
         analysis = analyse(question, language)
         passages = retrieval.passages[: self.config.passages_considered]
-        units = _unique([u for i, p in enumerate(passages) for u in passage_units(p.text, i)])
+        units = _unique([u for i, p in enumerate(passages) for u in passage_units(p.text, i)], passages)
         if not units:
             return Evidence(analysis=analysis, candidates=None, gate_margin=-1.0, on_topic=False)
         query = self._query_vector(question, retrieval)
@@ -493,15 +494,20 @@ def _without(question: str, words: list[str]) -> str:
     return " ".join(pattern.sub(" ", question).split())
 
 
-def _unique(units: list[Unit]) -> list[Unit]:
-    """Overlapping chunks repeat sentences; each is kept once, from the best-ranked passage."""
-    seen: set[str] = set()
+def _unique(units: list[Unit], passages: list[Passage]) -> list[Unit]:
+    """Overlapping chunks repeat sentences; each is kept once, from the best-ranked passage. A
+    draft repeats the text its final version enacts: a sentence standing in both is quoted from
+    the final text, the one that is in force."""
+    kept: dict[str, int] = {}
     unique: list[Unit] = []
+    drafts = [is_draft(str(p.metadata.get("title", ""))) for p in passages]
     for unit in units:
         key = " ".join(unit.text.lower().split())
-        if key not in seen:
-            seen.add(key)
+        if key not in kept:
+            kept[key] = len(unique)
             unique.append(unit)
+        elif drafts[unique[kept[key]].passage] and not drafts[unit.passage]:
+            unique[kept[key]] = unit
     return unique
 
 

@@ -83,11 +83,11 @@ _AMOUNT_Q = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_Q = re.compile(
-    r"\b(wie\s?viel\w*|wieviel\w*|anzahl|wie\s+hoch|wie\s+groß|wie\s+lang|wie\s+alt|wie\s+oft|wie\s+weit|"
+    r"\b(wie\s?viel\w*|wieviel\w*|anzahl|wie\s+hoch|wie\s+groß|wie\s+lang|wie\s+alt|wie\s+oft|wie\s+häufig|wie\s+weit|"
     r"wie\s+schwer|wie\s+stark|wie\s+breit|welche[nrs]?\s+(?:anteil|prozentsatz|zahl|rang|platz)|"
     # "Welche maximale Dateigröße …", "Welche Mindestanzahl …": a measure asks for a number
     r"welche[nrsm]?\s+(?:\w+\s+)?\w*(?:größe|anzahl|zahl|menge|dauer|länge|höhe|umfang|gewicht|fläche|quote)|"
-    r"how\s+(?:many|much|long|old|often|far|large|big|high|tall|heavy)|what\s+(?:percentage|percent|number|share|proportion|rank)|"
+    r"how\s+(?:many|much|long|old|often|frequently|far|large|big|high|tall|heavy)|what\s+(?:percentage|percent|number|share|proportion|rank)|"
     # "What was Warsaw's population …?", "What is the size of the endowment?": a measure, as in German
     r"what\s+(?:is|was|are|were)\s+(?:the\s+|\w+'s\s+)(?:\w+\s+)?(?:population|size|number|amount|total|percentage|length|height|area))\b",
     re.IGNORECASE,
