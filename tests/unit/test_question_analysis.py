@@ -139,6 +139,12 @@ def test_hyphenated_terms_are_names_the_documents_must_mention():
     assert "DESH-Plattform" in constraints_of("Welche Dateigröße erlaubt die DESH-Plattform?").names
 
 
+def test_a_hyphenated_region_is_a_region_and_not_a_name_to_find_in_its_english_spelling():
+    # German documents write "Nordrhein-Westfalen": "Rhine-Westphalia" stands nowhere in them.
+    constraints = constraints_of("Does North Rhine-Westphalia have rural areas?", "en")
+    assert constraints.names == () and [r.code for r in constraints.regions] == ["NRW"]
+
+
 def test_a_name_in_brackets_is_a_name_the_documents_must_mention_in_either_language():
     assert "Janssen" in constraints_of("What interval applies to the J&J (Janssen) vaccine?", "en").names
     assert "Janssen" in constraints_of("Welcher Abstand gilt für den Impfstoff (Janssen)?").names

@@ -341,8 +341,13 @@ def constraints_of(question: str, language: Language = "de") -> Constraints:
     quoted = [" ".join(w for w in q.split() if not is_stopword(w)) for q in _QUOTED.findall(question)]
     quoted = [q for q in quoted if q]
     digits = [w for w in WORD.findall(question) if any(c.isdigit() for c in w) and any(c.isalpha() for c in w)]
-    # "Konnektor-Update", "DESH-Plattform": a hyphenated term names one specific thing.
-    terms = [w for w in WORD.findall(question) if _TERM.fullmatch(w)]
+    # "Konnektor-Update", "DESH-Plattform": a hyphenated term names one specific thing; in "North
+    # Rhine-Westphalia" or "Baden-Württemberg" it is the name of a region, a constraint of its own.
+    terms = [
+        m.group(0)
+        for m in WORD.finditer(question)
+        if _TERM.fullmatch(m.group(0)) and not any(start <= m.start() < end for start, end in region_spans)
+    ]
     english = [
         m.group(0)
         for m in _EN_NAME.finditer(question)
