@@ -91,6 +91,15 @@ def test_a_region_the_documents_never_name_is_declined_by_name(backend):
     assert body(english).startswith("The documents do not mention “Bavaria”.")
 
 
+def test_a_place_below_the_laender_that_the_documents_never_name_is_declined_by_name(backend):
+    # The BW document speaks of "Regionen" and is about Baden-Württemberg, whose capital the word
+    # vectors put next to it: only a literal "Stuttgart" would do.
+    answer = backend.chat.ask("Welche Krankenhäuser sind in der Region Stuttgart als Kümmerer-Kliniken benannt?")
+
+    assert not answer.answered, answer.answer
+    assert body(answer).startswith("Die Dokumente erwähnen „Stuttgart“ nicht."), answer.answer
+
+
 def test_a_missing_amount_is_declined_specifically_and_related_passages_are_not_citations(backend):
     answer = backend.chat.ask("Wie hoch ist das jährliche Budget des Kompetenzverbunds in Euro?")
 

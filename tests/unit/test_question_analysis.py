@@ -38,6 +38,7 @@ from assistant.components.answerer.question import (
         ("What did Tesla do when he left Edison?", "other"),  # "when" mid-question asks for no date
         ("Welche Kosten erwartet der Entwurf für den Bund?", "amount"),
         ("Welche Kosten sind von der Erstattung ausgeschlossen?", "other"),  # which costs: a list
+
         ("Welche Ausgaben werden gefördert?", "other"),
         # what someone is paid is an amount of money, not a count
         ("Wie viel erhält eine Arztpraxis je Impfung?", "amount"),
@@ -143,6 +144,14 @@ def test_a_hyphenated_region_is_a_region_and_not_a_name_to_find_in_its_english_s
     # German documents write "Nordrhein-Westfalen": "Rhine-Westphalia" stands nowhere in them.
     constraints = constraints_of("Does North Rhine-Westphalia have rural areas?", "en")
     assert constraints.names == () and [r.code for r in constraints.regions] == ["NRW"]
+
+
+def test_a_place_after_an_administrative_unit_is_a_hard_constraint_in_german_questions():
+    stuttgart = constraints_of("Welche Kliniken sind in der Region Stuttgart benannt?")
+    assert stuttgart.places == ("Stuttgart",) and "Stuttgart" in stuttgart.hard
+    assert constraints_of("Was plant der Landkreis Esslingen?").places == ("Esslingen",)
+    assert constraints_of("Welche Kliniken gibt es in der Region?").places == ()
+    assert constraints_of("Which hospitals are named in the region Munich?", "en").places == ()  # "München"
 
 
 def test_a_name_in_brackets_is_a_name_the_documents_must_mention_in_either_language():

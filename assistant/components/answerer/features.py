@@ -411,9 +411,9 @@ def _soft_constraints(analysis: QuestionAnalysis, window_text: list[str], titles
 def _hard_constraints(
     analysis: QuestionAnalysis, units: list[Unit], passages: list[Passage]
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Regions and years must be named in the unit's passage, or be what its document is about."""
+    """Regions, years and places must be named in the unit's passage, or be what its document is about."""
     constraints = analysis.constraints
-    if not constraints.regions and not constraints.years:
+    if not constraints.regions and not constraints.years and not constraints.places:
         return np.ones(len(units), dtype=bool), ()
     passage_ok: dict[int, dict[str, bool]] = {}
     for index, passage in enumerate(passages):
@@ -422,6 +422,7 @@ def _hard_constraints(
         region_meta = str(meta.get("region") or "").upper()
         ok = {r.label: r.code == region_meta or bool(r.pattern.search(about)) for r in constraints.regions}
         ok.update({year: year in about for year in constraints.years})
+        ok.update({place: place.lower() in about.lower() for place in constraints.places})
         passage_ok[index] = ok
     labels = constraints.hard
     hard_ok = np.array([all(passage_ok[u.passage].values()) for u in units])

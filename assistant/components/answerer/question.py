@@ -187,6 +187,10 @@ _NUMBER_TOKEN = re.compile(r"(?<![\w])\d[\d.,:/-]*\d|(?<![\w])\d(?![\w])")
 _ACRONYM = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][A-ZÄÖÜ0-9]{1,9}|[A-ZÄÖÜ][a-zäöü]?[A-ZÄÖÜ][A-ZÄÖÜa-zäöü0-9]*[A-ZÄÖÜ0-9])(?![\w-])")
 # Quoted names: „…“, "…", »…«, “…” (not apostrophes: "Temüjin's wife Börte's" quotes nothing).
 _TERM = re.compile(r"[A-ZÄÖÜ][\w]*(?:-[A-ZÄÖÜ][\w]*)+")
+_NAMED_PLACE = re.compile(
+    r"\b(?:Region|Stadt|Landkreis|Kreis|Gemeinde|Bezirk|Regierungsbezirk|Metropolregion|Stadtteil|Ortsteil)\s+"
+    r"([A-ZÄÖÜ][\w-]+)"
+)
 _BRACKETED_NAME = re.compile(r"\(([A-ZÄÖÜ][\w-]{2,})\)")
 _QUOTED = re.compile(r"[„\"“»]([^„\"“”»«]{2,80})[“\"”«]")
 
@@ -200,11 +204,12 @@ class Constraints:
     names: tuple[str, ...] = ()  # acronyms, quoted names, "SARS-CoV-2": must be mentioned somewhere
     proper: tuple[str, ...] = ()  # other capitalised names of English questions: evidence only
     legal: tuple[LegalPosition, ...] = ()  # "nach § 10 Absatz 3": the answer stands there when the documents have it
+    places: tuple[str, ...] = ()  # "in der Region Stuttgart": below the Länder, named literally
 
     @property
     def hard(self) -> tuple[str, ...]:
         """Labels of the constraints an answer must satisfy."""
-        return tuple(r.label for r in self.regions) + self.years
+        return tuple(r.label for r in self.regions) + self.years + self.places
 
 
 @dataclass(frozen=True)
@@ -356,10 +361,22 @@ def constraints_of(question: str, language: Language = "de") -> Constraints:
     # "the Johnson & Johnson (Janssen) vaccine": a name in brackets is how the asker expects the
     # documents to call the thing, in either language.
     bracketed = _BRACKETED_NAME.findall(question)
+    # "in der Region Stuttgart", "im Landkreis Esslingen": the word after an administrative unit is a
+    # place name, though German capitalises every noun; like a Land, the passage must name it
+    # literally (word vectors put "Stuttgart" next to "Baden-Württemberg"). English questions name
+    # places in English (Munich / München): there they stay evidence.
+    places = [
+        m.group(1)
+        for m in _NAMED_PLACE.finditer(question)
+        if language == "de" and not any(start <= m.start(1) < end for start, end in region_spans)
+    ]
     names = [n for n in dict.fromkeys(acronyms + quoted + digits + terms + bracketed) if n not in years]
     # English names of German things differ ("Black Death" / "Schwarzer Tod"): only evidence.
     proper = [n for n in dict.fromkeys(english) if n not in names and n not in years]
-    return Constraints(regions=regions, years=years, numbers=numbers, names=tuple(names), proper=tuple(proper), legal=legal)
+    return Constraints(
+        regions=regions, years=years, numbers=numbers, names=tuple(names), proper=tuple(proper), legal=legal,
+        places=tuple(dict.fromkeys(places)),
+    )
 
 
 def without_positions(question: str) -> str:
