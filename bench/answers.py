@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -44,11 +45,13 @@ def load_questions(path: Path) -> list[dict]:
 
 
 # Sentences with which an answer says that a part is not covered (assistant/i18n.py, both languages).
+# The fixed wording of "Zu {part} enthalten die Dokumente keine Angaben.": its longest piece
+# between placeholders ("enthalten die dokumente keine angaben"), never a bare "zu".
 _UNCOVERED = tuple(
-    phrase.split("{")[0].strip().lower() or phrase.lower()
+    max(re.split(r"\{[^}]*\}", phrase), key=len).strip(" .“”„\"").lower()
     for key in ("part_missing", "no_answer")
     for phrase in TEXTS[key].values()
-) + ("enthalten die dokumente keine angaben", "contain no information")
+)
 
 
 def judge(item: dict, answer) -> dict:
