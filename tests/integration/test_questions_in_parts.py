@@ -22,6 +22,10 @@ Das Land trägt 40 Prozent der Kosten der Gesundheitsregionen.
 ## § 4 Berichte
 
 Die Gesundheitsregionen berichten jährlich an das Ministerium.
+
+## § 5 Beratung
+
+(2) Die Vergütung der Praxen für eine reine Beratung ohne anschließende Impfung beträgt einmalig 10 Euro.
 """
 
 # The draft words the share the way the question does ("nach der Verordnung trägt das Land …"),
@@ -35,6 +39,10 @@ Nach der Verordnung trägt das Land einen Anteil von 35 Prozent der Kosten der G
 ## Zu § 4
 
 Die Gesundheitsregionen berichten jährlich an das Ministerium. Der Bericht dient der Steuerung.
+
+## Zu § 5
+
+Die Vergütung der Praxen für eine reine Beratung ohne anschließende Impfung beträgt, wie bei den Gesundheitsregionen üblich, je Person und je Bezugsperson einmalig 10 Euro.
 
 ## Erfüllungsaufwand
 
@@ -97,3 +105,12 @@ def test_a_sentence_the_draft_repeats_from_the_final_text_is_quoted_from_the_fin
 
     assert answer.answered and "Ministerium" in answer.answer, answer.answer
     assert answer.citations[0].document_id == "gesregv", answer.citations
+
+
+def test_an_answer_the_final_text_gives_too_is_quoted_from_the_final_text(ordinance_and_draft):
+    # The draft's reasoning restates the fee in its own words; the ordinance's sentence is in force.
+    answer = ordinance_and_draft.chat.ask("Welche Vergütung erhält eine Praxis für eine reine Beratung ohne anschließende Impfung?")
+
+    assert answer.answered and "10 Euro" in answer.answer, answer.answer
+    assert answer.citations[0].document_id == "gesregv", answer.citations
+    assert answer.highlights == ["10 Euro"], answer.highlights

@@ -154,6 +154,7 @@ class ExtractiveAnswerer:
         best = self._most_complete(
             candidates, evidence.analysis, scores, eligible, _best(candidates, scores, eligible, model.tie), model
         )
+        best = _final_instead(candidates, evidence.analysis, eligible, best)
         features = question_features(evidence.analysis, candidates, scores, best, evidence.gate_margin)
         probability = model.probability(features)
         if probability < model.threshold:
@@ -415,6 +416,32 @@ def _listing_instead(
         and scores[best] - scores[i] < 2 * tie and cover[i] >= cover[best] - 1e-9
     ]
     return int(lists[0]) if lists else None
+
+
+def _final_instead(candidates: Candidates, analysis: QuestionAnalysis, eligible: np.ndarray, best: int) -> int:
+    """The final text's unit instead of a draft's that gives the same answer: a draft's reasoning
+    ("Die Vergütung der Arztpraxen für eine ausschließliche Impfberatung … beträgt … einmalig 10
+    Euro") and the ordinance ("(2) Die Vergütung … beträgt je Anspruchsberechtigten einmalig 10
+    Euro") both answer; the reader is owed the text in force. Only where the final unit holds the
+    same value of the asked type and covers the question's words as well."""
+    if not candidates.from_draft[best] or analysis.answer_type not in TYPED:
+        return best
+    values = _typed_values(candidates.units[best].text, analysis)
+    if not values:
+        return best
+    cover, exact = candidates.column("cover_window"), candidates.column("exact_cover")
+    finals = [
+        i
+        for i in range(len(candidates.units))
+        if eligible[i] and not candidates.from_draft[i]
+        and cover[i] >= cover[best] - 1e-9 and exact[i] >= exact[best] - 1e-9
+        and values & _typed_values(candidates.units[i].text, analysis)
+    ]
+    return min(finals, key=lambda i: (-cover[i], *_tie_key(candidates, i))) if finals else best
+
+
+def _typed_values(text: str, analysis: QuestionAnalysis) -> set[str]:
+    return {" ".join(text[s:e].lower().split()) for s, e in typed_spans(text, analysis.answer_type, analysis.text)}
 
 
 def _ranking(candidates: Candidates, scores: np.ndarray, eligible: np.ndarray, tie: float) -> list[int]:

@@ -50,6 +50,7 @@ from assistant.components.answerer.answer_types import TYPED, has_count, has_typ
 from assistant.components.answerer.question import QuestionAnalysis
 from assistant.components.answerer.terms import Matches
 from assistant.components.answerer.units import Unit
+from assistant.document_kinds import is_draft
 from assistant.retrieval_types import Passage
 from ingest.legal import quoted_position
 
@@ -117,6 +118,7 @@ class Candidates:
     citable: np.ndarray  # bool per unit: prose, not an entry of a reference list
     # per unit: 2 where it stands at the asked place of a law ("§ 10 Abs. 3"), 1 in the asked § only
     in_asked_law: np.ndarray
+    from_draft: np.ndarray  # bool per unit: its document is a draft ("Referentenentwurf")
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, UNIT_FEATURES.index(name)]
@@ -241,6 +243,7 @@ def unit_features(
         named_ok=named_ok,
         citable=citable,
         in_asked_law=_in_asked_law(analysis, units, passages),
+        from_draft=np.array([is_draft(str(passages[u.passage].metadata.get("title", ""))) for u in units], dtype=bool),
     )
 
 
