@@ -61,6 +61,15 @@ def test_a_count_is_no_article_and_no_sum_of_money():
     assert has_count("Der Fonds umfasst 3 Milliarden Euro.", counted=("Euro",))
 
 
+def test_a_length_of_time_counts_no_things_unless_time_is_counted():
+    text = "Eine Dauer von 0 Tagen lässt sich durch Fälle erklären, die erst nach dem Test Symptome zeigten."
+    assert not has_count(text, "How many tests per week were carried out?")
+    assert not has_count(text, "Wie viele Tests wurden pro Woche durchgeführt?", ("Tests",))
+    assert has_count(text, "How many days can pass between test and symptoms?")
+    assert has_count("Der Vorgang dauert 14 Tage.", "Wie viele Tage dauert der Vorgang?", ("Tage",))
+    assert has_count("In 7 Tagen wurden 1.200 Tests durchgeführt.", "Wie viele Tests wurden durchgeführt?", ("Tests",))
+
+
 def test_a_frequency_answers_how_often_but_counts_nothing():
     text = "Die Gesundheitsregionen berichten jährlich an das Ministerium."
     assert has_type(text, "number", "Wie oft berichten die Gesundheitsregionen?")

@@ -138,6 +138,12 @@ def _named_in_question(phrase: str, asked: str, kind: str) -> bool:
 
 
 # "Wie oft …?" is answered by a frequency as much as by a number: "jährlich", "alle zwei Jahre".
+# A length of time counts no things: "How many tests per week …?" is not answered by "eine Dauer von
+# 0 Tagen", unless the question counts time itself ("Wie viele Jahre …", "how many weeks").
+_TIME_UNITS = r"(?:sekunden|minuten|stunden|tage[n]?|wochen|monate[n]?|jahre[n]?|jahrzehnte[n]?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+_DURATION = re.compile(rf"(?<![\w.,])\d+(?:[.,]\d+)?\s*{_TIME_UNITS}(?![\w])", re.IGNORECASE)
+_COUNTS_TIME = re.compile(rf"\b(?:wie\s+viele|how\s+many)\s+(?:[\w-]+\s+)?{_TIME_UNITS}\b", re.IGNORECASE)
+
 _HOW_OFTEN = re.compile(
     r"\b(?:wie\s+oft|wie\s+häufig|in\s+welche[mn]\s+(?:rhythmus|turnus|abstand|intervall)|how\s+often|how\s+frequently)\b",
     re.IGNORECASE,
@@ -168,14 +174,17 @@ def has_count(text: str, question: str = "", counted: tuple[str, ...] = ()) -> b
     a number of the ``number`` type that is not an indefinite article, not part of a name
     ("SARS-CoV-2") and, when the question counts
     things ("wie viele", "how many") other than money, not a sum of money ("Wie viele Beratungen …?"
-    is not answered by "einmalig 10 Euro"; "Wie groß ist die Ausstattung?" is, by "37,6 Mrd. $")."""
+    is not answered by "einmalig 10 Euro"; "Wie groß ist die Ausstattung?" is, by "37,6 Mrd. $"),
+    nor, unless it counts time, a length of time ("eine Dauer von 0 Tagen")."""
     money_asked = not _HOW_MANY.search(question) or any(_MONEY_WORDS.match(word) for word in counted)
-    money = [] if money_asked else [m.span() for m in _AMOUNT.finditer(text)]
+    not_counts = [] if money_asked else [m.span() for m in _AMOUNT.finditer(text)]
+    if _HOW_MANY.search(question) and not _COUNTS_TIME.search(question):
+        not_counts += [m.span() for m in _DURATION.finditer(text)]
     for start, end in typed_spans(text, "number", question):
         phrase = text[start:end]
         if _ARTICLE.match(phrase) and not _MAKES_A_COUNT.search(text[:start]):
             continue
-        if any(s <= start and end <= e for s, e in money):
+        if any(s <= start and end <= e for s, e in not_counts):
             continue
         if re.search(r"[^\W\d_]-$", text[:start]):  # part of a name: "SARS-CoV-2", "COVID-19"
             continue
