@@ -61,6 +61,14 @@ def test_a_count_is_no_article_and_no_sum_of_money():
     assert has_count("Der Fonds umfasst 3 Milliarden Euro.", counted=("Euro",))
 
 
+def test_digits_grouped_by_spaces_are_one_figure():
+    """Official German texts group thousands by spaces: the highlight of "rund 300 000 Euro" is the
+    whole sum, not "000 Euro"."""
+    assert spans("Die Kosten belaufen sich auf rund 300 000 Euro je Monat.", "amount") == ["300 000 Euro"]
+    assert spans("Es entsteht ein Aufwand von etwa 12\u202f800 Euro.", "amount") == ["12\u202f800 Euro"]
+    assert spans("Im Jahr 2021 wurden 1 200 000 Dosen und 308 Tests geliefert.", "number", "Wie viele?") == ["1 200 000", "308"]
+
+
 def test_a_length_of_time_counts_no_things_unless_time_is_counted():
     text = "Eine Dauer von 0 Tagen lässt sich durch Fälle erklären, die erst nach dem Test Symptome zeigten."
     assert not has_count(text, "How many tests per week were carried out?")

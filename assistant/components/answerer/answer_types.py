@@ -20,15 +20,18 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
     r"dozen|both|twice|half"
 )
+# A figure: "308", "1.200", "37,6", and with spaces between groups of three digits as official
+# German texts write them ("300 000 Euro", "12 800 Euro"; DIN 5008), which are one number, not two.
+_FIGURE = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,]\d)|\d[\d.,']*\d|\d)"
 _SCALE = r"(?:\s*(?:mio\.?|mrd\.?|millionen|million|milliarden|milliarde|billionen|tsd\.?|tausend|billion|thousand)(?![\w]))?"
 _NUMBER = re.compile(
-    rf"(?<![\w])(?:\d[\d.,']*\d|\d)(?:\s?(?:%|prozent|percent|‰))?{_SCALE}|(?<![\w])(?:{_NUMBER_WORDS})(?![\w])"
+    rf"(?<![\w]){_FIGURE}(?:\s?(?:%|prozent|percent|‰))?{_SCALE}|(?<![\w])(?:{_NUMBER_WORDS})(?![\w])"
     rf"(?:\s+(?:prozent|percent|millionen|milliarden|million|billion))?",
     re.IGNORECASE,
 )
 _CURRENCY = r"(?:euro|eur|€|us-dollar|dollar|usd|\$|pfund|£|franken|chf|cent)"
 _AMOUNT = re.compile(
-    rf"(?:{_CURRENCY}\s?(?:\d[\d.,']*\d|\d){_SCALE})|(?:(?:\d[\d.,']*\d|\d|{_NUMBER_WORDS}){_SCALE}\s?{_CURRENCY}(?![\w]))",
+    rf"(?:{_CURRENCY}\s?{_FIGURE}{_SCALE})|(?:(?:{_FIGURE}|{_NUMBER_WORDS}){_SCALE}\s?{_CURRENCY}(?![\w]))",
     re.IGNORECASE,
 )
 _MONTHS = (
