@@ -2,7 +2,7 @@
 
 The name index is built from each document's metadata and opening, never from a list of known
 documents: its title (whole), its file name, acronyms in the title or in brackets in its opening
-("Coronavirus-Impfverordnung (CoronaImpfV)"), its region field and the Länder its title or opening
+("Coronavirus-Impfverordnung (CoronaImpfV)", "(Coronavirus-Impfverordnung – CoronaImpfV)"), its region field and the Länder its title or opening
 names, and the distinctive words of its title — words that no other document uses anywhere (a
 place, a programme's name), so that a topic word in a title ("Digitalisierung") does not narrow a
 question about that topic. A distinctive word counts only where the question refers to a
@@ -63,6 +63,9 @@ _OPENING_KINDS = 200  # characters of a document's opening read for what kind of
 _STOP = {"und", "oder", "der", "die", "das", "des", "dem", "den", "für", "von", "vom", "zur", "zum", "mit", "auf", "in", "im", "an", "zu", "the", "and", "of"}
 _ACRONYM = re.compile(r"\b(?=\w*[A-ZÄÖÜ]\w*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü][\wÄÖÜäöü]{1,14}\b")
 _BRACKETED = re.compile(r"\(([A-ZÄÖÜ][\wÄÖÜäöü-]{1,14})\)")
+# An ordinance's or law's short title after its long one, as official texts open:
+# "(Coronavirus-Impfverordnung – CoronaImpfV)". Only an acronym (two capitals) counts there.
+_SHORT_TITLE = re.compile(r"\([^()]{3,80}?\s[–-]\s((?=[\wÄÖÜäöü-]*[A-ZÄÖÜ][\wÄÖÜäöü-]*[A-ZÄÖÜ])[A-ZÄÖÜ][\wÄÖÜäöü-]{1,14})\)")
 _WORD = re.compile(r"[\wÄÖÜäöüß]+(?:-[\wÄÖÜäöüß]+)*")
 
 
@@ -164,6 +167,7 @@ class ScopeService:
                 if len(a) >= 3 and a not in _QUESTION_ABBREVIATIONS and used_by[a.lower()] - (a.lower() in own) == 0
             }  # fmt: skip
             entry.acronyms |= set(_BRACKETED.findall(opening)) | set(_BRACKETED.findall(d.title))
+            entry.acronyms |= set(_SHORT_TITLE.findall(opening)) | set(_SHORT_TITLE.findall(d.title))
             if stem:
                 entry.acronyms.add(stem)
             entry.regions = {_land(d.region) or d.region} if d.region else set()

@@ -56,6 +56,14 @@ def test_a_near_miss_over_real_documents_is_declined(realdocs, question):
     assert body(answer).startswith(("Die Dokumente", "Dazu enthalten die Dokumente")), answer.answer
 
 
+def test_an_ordinance_whose_pdf_title_is_its_publisher_is_named_by_its_short_title(realdocs):
+    # The PDF's metadata title is "Bundesministerium für Gesundheit"; its first lines say
+    # "(Coronavirus-Impfverordnung – CoronaImpfV)".
+    scope = realdocs.scopes.scope_of("Wie hoch ist die Vergütung je Impfung nach der CoronaImpfV?")
+
+    assert scope is not None and scope.document_ids == ["banz-coronaimpfv-2021-04-01"], scope
+
+
 def test_the_number_that_is_there_is_answered(realdocs):
     answer = realdocs.chat.ask("Wie viele SARS-CoV-2-Fälle lagen dem RKI zum Datenstand 13.4.2020 vor?")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.services.scope import Names, _names, _tokens
+from assistant.services.scope import _SHORT_TITLE, Names, _names, _tokens
 
 
 def names(entry: Names, question: str) -> bool:
@@ -33,3 +33,12 @@ def test_a_land_is_named_in_english_or_as_an_adjective_too():
         assert names(bavarian, question), question
     assert names(saxon_anhalt, "What is the strategy of Saxony-Anhalt?")
     assert not names(saxon_anhalt, "What is the strategy of Saxony?")
+
+
+def test_a_short_title_after_the_long_one_in_brackets_is_an_acronym_of_the_document():
+    opening = "Verordnung zum Anspruch auf Schutzimpfung\n\n(Coronavirus-Impfverordnung – CoronaImpfV)\n\nVom 31. März 2021"
+
+    assert _SHORT_TITLE.findall(opening) == ["CoronaImpfV"]
+    assert _SHORT_TITLE.findall("(Krankenhauszukunftsgesetz - KHZG)") == ["KHZG"]
+    # a capitalised word after a dash is no short title: it would narrow every question using it
+    assert _SHORT_TITLE.findall("(siehe oben – Tabelle)") == []
