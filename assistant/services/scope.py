@@ -2,8 +2,8 @@
 
 The name index is built from each document's metadata and opening, never from a list of known
 documents: its title (whole), its file name, acronyms in the title or in brackets in its opening
-("Coronavirus-Impfverordnung (CoronaImpfV)", "(Coronavirus-Impfverordnung – CoronaImpfV)"), its region field and the Länder its title or opening
-names, and the distinctive words of its title — words that no other document uses anywhere (a
+("Coronavirus-Impfverordnung (CoronaImpfV)", "(Coronavirus-Impfverordnung – CoronaImpfV)"), its
+region field and the Länder its title or opening names, and the distinctive words of its title — words that no other document uses anywhere (a
 place, a programme's name), so that a topic word in a title ("Digitalisierung") does not narrow a
 question about that topic. A distinctive word counts only where the question refers to a
 document with it: after "laut", "in der", "im", … (a preposition, maybe with an article) or before

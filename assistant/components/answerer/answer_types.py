@@ -140,13 +140,13 @@ def _named_in_question(phrase: str, asked: str, kind: str) -> bool:
     return lowered in asked
 
 
-# "Wie oft …?" is answered by a frequency as much as by a number: "jährlich", "alle zwei Jahre".
 # A length of time counts no things: "How many tests per week …?" is not answered by "eine Dauer von
 # 0 Tagen", unless the question counts time itself ("Wie viele Jahre …", "how many weeks").
 _TIME_UNITS = r"(?:sekunden|minuten|stunden|tage[n]?|wochen|monate[n]?|jahre[n]?|jahrzehnte[n]?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 _DURATION = re.compile(rf"(?<![\w.,])\d+(?:[.,]\d+)?\s*{_TIME_UNITS}(?![\w])", re.IGNORECASE)
 _COUNTS_TIME = re.compile(rf"\b(?:wie\s+viele|how\s+many)\s+(?:[\w-]+\s+)?{_TIME_UNITS}\b", re.IGNORECASE)
 
+# "Wie oft …?" is answered by a frequency as much as by a number: "jährlich", "alle zwei Jahre".
 _HOW_OFTEN = re.compile(
     r"\b(?:wie\s+oft|wie\s+häufig|in\s+welche[mn]\s+(?:rhythmus|turnus|abstand|intervall)|how\s+often|how\s+frequently)\b",
     re.IGNORECASE,
